@@ -1,0 +1,92 @@
+"""``python -m translate`` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import factory
+import pytest
+from test_translator import shuffled_article
+
+from translate.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "translate", *args], input=stdin, capture_output=True,
+                          cwd=ROOT, env=os.environ.copy(), timeout=300)
+
+
+def test_prints_the_translation_of_a_file(memorised_marian, tmp_path) -> None:
+    article, english, _ = shuffled_article(21)
+    path = tmp_path / "article.txt"
+    path.write_text(article, encoding="utf-8")
+    done = run_cli(str(path), "--model", str(memorised_marian), "--beams", "1")
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode() == english + "\n"
+
+
+def test_reads_standard_input_and_prints_json(memorised_marian) -> None:
+    article, english, paragraph_of = shuffled_article(22)
+    done = run_cli("-", "--json", "--model", str(memorised_marian), "--beams", "1", stdin=article.encode("utf-8"))
+    assert done.returncode == 0, done.stderr.decode()
+    document = json.loads(done.stdout)
+    assert document["text"] == english
+    segments = document["segments"]
+    assert len(segments) == len(factory.PAIRS)
+    assert [s["paragraph"] for s in segments] == paragraph_of
+    assert " ".join(s["source"] for s in segments).split() == article.split()
+    assert all(set(s) == {"source", "target", "paragraph", "score", "flags"} for s in segments)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1256"])
+def test_reads_common_encodings(memorised_marian, tmp_path, capsys, encoding: str) -> None:
+    arabic, english = factory.PAIRS[1]
+    path = tmp_path / "article.txt"
+    path.write_bytes(arabic.encode(encoding))
+    assert main([str(path), "--model", str(memorised_marian), "--beams", "1"]) == 0
+    assert capsys.readouterr().out == english + "\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The input is empty"),
+        (b"   \n\n ", "The input is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not a text file"),
+        (b"The minister arrived in Cairo.", "does not look like Arabic"),
+        (bytes(range(128, 256)) * 4, "could not be decoded|does not look like Arabic"),
+    ],
+)
+def test_bad_input_is_a_one_line_error(memorised_marian, tmp_path, capsys, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    assert main([str(path), "--model", str(memorised_marian)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert __import__("re").search(message, err)
+
+
+def test_missing_file_and_unknown_model(memorised_marian, tmp_path, capsys) -> None:
+    assert main([str(tmp_path / "nope.txt"), "--model", str(memorised_marian)]) == 1
+    assert "There is no file" in capsys.readouterr().err
+    path = tmp_path / "a.txt"
+    path.write_text(factory.PAIRS[0][0], encoding="utf-8")
+    done = run_cli(str(path), "--model", "Helsinki-NLP/opus-mt-xx-yy")
+    assert done.returncode == 1
+    assert "Could not load the model 'Helsinki-NLP/opus-mt-xx-yy'" in done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
+
+
+def test_usage_errors_exit_2(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["a.txt", "--engine", "warp"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,211 @@
+"""Generation back ends. Each turns batches of source token ids into decoded hypotheses with a
+mean token log-probability; the Translator above them does segmentation, batching and flags."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from translate.errors import TranslateError
+from translate.models import LoadedModel
+from translate.settings import cache_dir
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One generated translation."""
+
+    text: str
+    score: float  # mean log-probability of its tokens (the end token included)
+    truncated: bool  # generation stopped at its token cap, not at an end token
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How to decode: the same settings mean the same output on every engine."""
+
+    beams: int = 4
+    no_repeat_ngram_size: int = 0
+    target_start_token: str | None = None
+
+
+class Engine(Protocol):
+    """Generates one hypothesis per source, in order."""
+
+    name: str
+
+    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
+        """``sources`` are token ids with special tokens; ``caps`` bound each output's length."""
+        ...
+
+
+def _finish(tokenizer, ids: list[int], log_probs: list[float], cap: int, eos: int) -> Hypothesis:
+    """Cut ids at the end token or the cap and score what is kept."""
+    end = ids.index(eos) + 1 if eos in ids else len(ids)
+    truncated = eos not in ids[:end] or end - 1 > cap
+    end = min(end, cap) if truncated else end
+    kept = log_probs[:end]
+    score = sum(kept) / len(kept) if kept else float("-inf")
+    return Hypothesis(tokenizer.decode(ids[:end], skip_special_tokens=True).strip(), score, truncated)
+
+
+class TransformersEngine:
+    """``model.generate`` from transformers."""
+
+    name = "transformers"
+
+    def __init__(self, loaded: LoadedModel) -> None:
+        self.loaded = loaded
+
+    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
+        import torch
+
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        width = max(len(ids) for ids in sources)
+        pad = tokenizer.pad_token_id
+        input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in sources], device=self.loaded.device)
+        mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in sources], device=self.loaded.device)
+        config = copy.deepcopy(model.generation_config)
+        if decoding.target_start_token:
+            config.forced_bos_token_id = tokenizer.convert_tokens_to_ids(decoding.target_start_token)
+        with torch.inference_mode():
+            out = model.generate(
+                generation_config=config,
+                input_ids=input_ids,
+                attention_mask=mask,
+                num_beams=decoding.beams,
+                do_sample=False,
+                max_new_tokens=max(caps) + 1,
+                no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+                length_penalty=1.0,
+                early_stopping=True,
+                output_scores=True,
+                return_dict_in_generate=True,
+            )
+            steps = model.compute_transition_scores(
+                out.sequences, out.scores, out.beam_indices if decoding.beams > 1 else None,
+                normalize_logits=decoding.beams == 1,
+            )
+        eos = model.generation_config.eos_token_id
+        eos = eos[0] if isinstance(eos, list) else eos
+        skip = 1 if decoding.target_start_token else 0  # the forced language token is not output
+        generated = out.sequences[:, 1 + skip :].tolist()
+        return [
+            _finish(tokenizer, ids, [float(x) for x in row[skip : skip + len(ids)]], cap, eos)
+            for ids, row, cap in zip(generated, steps.tolist(), caps, strict=True)
+        ]
+
+
+class CTranslate2Engine:
+    """``ctranslate2.Translator.translate_batch`` over a converted copy of the model."""
+
+    name = "ctranslate2"
+
+    def __init__(self, loaded: LoadedModel, *, compute_type: str | None = None, threads: int = 0) -> None:
+        import ctranslate2
+
+        self.loaded = loaded
+        device = "cuda" if loaded.device.startswith("cuda") else "cpu"
+        if loaded.device == "mps":
+            raise TranslateError("The CTranslate2 engine runs on cpu or cuda, not mps; use --device cpu.")
+        self.compute_type = compute_type or ("float16" if device == "cuda" else "int8")
+        folder = converted_model(loaded.name, self.compute_type)
+        self.translator = ctranslate2.Translator(
+            str(folder), device=device, compute_type=self.compute_type, intra_threads=threads
+        )
+
+    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
+        tokenizer = self.loaded.tokenizer
+        tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in sources]
+        prefix = [[decoding.target_start_token]] * len(tokens) if decoding.target_start_token else None
+        results = self.translator.translate_batch(
+            tokens,
+            prefix,
+            beam_size=decoding.beams,
+            max_decoding_length=max(caps) + 2 + (1 if prefix else 0),  # room for the end token
+            max_input_length=0,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            length_penalty=1.0,
+            return_scores=True,
+            return_end_token=True,
+            return_logits_vocab=False,
+        )
+        eos = tokenizer.eos_token_id
+        hypotheses = []
+        for result, cap in zip(results, caps, strict=True):
+            ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
+            if prefix:
+                ids = ids[1:]
+            # CTranslate2 reports the length-normalised total, i.e. the mean token log-probability
+            # (over everything it generated, so a truncated output's score covers more than is kept).
+            mean = result.scores[0]
+            hypothesis = _finish(tokenizer, ids, [mean] * len(ids), cap, eos)
+            hypotheses.append(hypothesis)
+        return hypotheses
+
+
+def _model_fingerprint(name: str) -> dict:
+    folder = Path(name)
+    if folder.is_dir():
+        files = sorted(
+            (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()
+        )
+        return {"folder": str(folder.resolve()), "files": files}
+    return {"hub_id": name}
+
+
+def _use_full_m2m100_vocabulary() -> None:
+    """Make CTranslate2's M2M100/NLLB converter read every token id from the tokenizer.
+
+    Its own loader looks for language tokens under ``additional_special_tokens``, which
+    transformers 5 tokenizers no longer list, and then writes too short a vocabulary.
+    """
+    from ctranslate2.converters import transformers as converters
+
+    class FullVocabularyLoader(converters.M2M100Loader):
+        def get_vocabulary(self, model, tokenizer):
+            tokens = tokenizer.convert_ids_to_tokens(list(range(model.config.vocab_size)))
+            return [
+                token if token is not None and (token != tokenizer.unk_token or i == tokenizer.unk_token_id)
+                else f"madeupword{i}"
+                for i, token in enumerate(tokens)
+            ]
+
+    converters._MODEL_LOADERS["M2M100Config"] = FullVocabularyLoader()
+
+
+def converted_model(name: str, quantization: str) -> Path:
+    """Convert ``name`` to CTranslate2 once and cache it, keyed by the model files and settings."""
+    import ctranslate2
+
+    key = json.dumps([_model_fingerprint(name), quantization, ctranslate2.__version__], sort_keys=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    target = cache_dir() / "ctranslate2" / f"{Path(name).name}-{quantization}-{digest}"
+    if (target / "model.bin").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
+    try:
+        from ctranslate2.converters import TransformersConverter
+
+        _use_full_m2m100_vocabulary()
+        TransformersConverter(name, low_cpu_mem_usage=True).convert(
+            str(staging / "model"), quantization=quantization, force=True
+        )
+        os.replace(staging / "model", target)
+    except Exception as error:  # the converter raises many types for unsupported models
+        raise TranslateError(
+            f"Could not convert the model '{name}' for the CTranslate2 engine: {str(error)[:300]}. "
+            "Use --engine transformers for this model."
+        ) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

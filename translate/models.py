@@ -1,0 +1,190 @@
+"""Where models come from: presets, hub ids or local folders, device and precision, and the
+details that differ between model families (language codes, windows)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.errors import TranslateError
+from translate.settings import setting
+
+PRESETS: dict[str, str] = {
+    "default": "Helsinki-NLP/opus-mt-tc-big-ar-en",
+    "fast": "Helsinki-NLP/opus-mt-ar-en",
+    "nllb": "facebook/nllb-200-distilled-600M",
+}
+_HUB_ID = re.compile(r"[\w.-]+(/[\w.-]+)?")
+# Each family's spelling of the languages this project uses.
+_LANGUAGE_CODES = {
+    "nllb": {"ar": "arb_Arab", "en": "eng_Latn"},
+    "m2m100": {"ar": "ar", "en": "en"},
+    "marian": {"ar": "ara", "en": "eng"},
+}
+
+
+def resolve_model(name: str | None, *, env: str = "model", presets: dict[str, str] = PRESETS) -> str:
+    """Turn a preset name, hub id or folder (argument > ``KHABAR_<ENV>`` > ``default`` preset) into a
+    hub id or an absolute folder path."""
+    chosen = setting(env, name, "default")
+    if chosen in presets:
+        return presets[chosen]
+    folder = Path(chosen).expanduser()
+    if folder.is_dir():
+        return str(folder.resolve())
+    if _HUB_ID.fullmatch(chosen) and not chosen.startswith("."):
+        return chosen
+    raise TranslateError(f"There is no model folder at '{chosen}'. Give a preset ({', '.join(presets)}), "
+                         "a hub id such as 'Helsinki-NLP/opus-mt-ar-en', or the path of a local model folder.")
+
+
+def resolve_device(device: str | None = None) -> str:
+    """``auto`` (the default, or ``KHABAR_DEVICE``) picks cuda, then mps, then cpu."""
+    import torch
+
+    chosen = setting("device", device, "auto").lower()
+    if chosen == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if chosen not in ("cpu", "cuda", "mps") and not chosen.startswith("cuda:"):
+        raise TranslateError(f"Unknown device '{chosen}': use auto, cpu, cuda or mps.")
+    if chosen.startswith("cuda") and not torch.cuda.is_available():
+        raise TranslateError("The device 'cuda' was asked for, but no CUDA GPU is available here; use --device cpu.")
+    return chosen
+
+
+def set_threads(threads: int | None) -> int:
+    """Set how many CPU threads torch uses (argument > ``KHABAR_THREADS`` > torch's default)."""
+    import torch
+
+    chosen = setting("threads", threads, 0)
+    if chosen < 0:
+        raise TranslateError("The number of threads must be 1 or more.")
+    if chosen:
+        torch.set_num_threads(chosen)
+    return torch.get_num_threads()
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedModel:
+    """A tokenizer and seq2seq model, ready to generate on ``device``."""
+
+    name: str
+    tokenizer: Any
+    model: Any
+    device: str
+    family: str
+
+    @property
+    def window(self) -> int:
+        """The most input tokens the model takes (specials included)."""
+        limits = [self.tokenizer.model_max_length, getattr(self.model.config, "max_position_embeddings", None)]
+        usable = [int(limit) for limit in limits if isinstance(limit, int) and 0 < limit < 100_000]
+        return min(usable) if usable else 512
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens in ``text`` without special tokens."""
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def language_code(self, language: str) -> str | None:
+        """This family's code for an ISO language (``ar`` → ``arb_Arab`` for NLLB), if it uses codes."""
+        codes = _LANGUAGE_CODES.get(self.family)
+        return codes.get(language, language) if codes else None
+
+    def source_prefix(self, target_language: str) -> str:
+        """Text put before each source: multi-target Marian models need ``>>ara<< ``."""
+        code = self.language_code(target_language)
+        token = f">>{code}<<"
+        if self.family == "marian" and token in self.tokenizer.get_vocab():
+            return token + " "
+        return ""
+
+    def target_start_token(self, target_language: str) -> str | None:
+        """The token that must open the output (NLLB/M2M100 language tokens), if any."""
+        code = self.language_code(target_language)
+        if self.family == "nllb":
+            return code
+        if self.family == "m2m100":
+            return self.tokenizer.get_lang_token(code)
+        return None
+
+    def set_source_language(self, source_language: str) -> None:
+        """Tell multilingual tokenizers which language the input is in."""
+        if self.family in ("nllb", "m2m100"):
+            self.tokenizer.src_lang = self.language_code(source_language)
+
+
+def _family(model_type: str, tokenizer: Any) -> str:
+    if model_type == "m2m_100":
+        return "nllb" if "nllb" in type(tokenizer).__name__.lower() else "m2m100"
+    if model_type in ("t5", "mt5", "umt5"):
+        return "t5"
+    if model_type in ("bart", "mbart"):
+        return "bart"
+    return model_type
+
+
+@functools.cache
+def load_model(name: str, device: str = "cpu") -> LoadedModel:
+    """Load a tokenizer and seq2seq model once per process, from a hub id or a local folder.
+
+    Half precision on GPUs; safetensors weights when present; never remote code.
+    """
+    import torch
+    import transformers
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    if Path(name).is_dir() and not (Path(name) / "config.json").is_file():
+        raise TranslateError(f"'{name}' is not a saved model folder: it has no config.json.")
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    try:
+        try:  # a local folder, or a hub model downloaded before: no network needed
+            tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=False, local_files_only=True)
+            model = AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, trust_remote_code=False,
+                                                          local_files_only=True)
+        except OSError:
+            if Path(name).is_dir() or not _hub_reachable():
+                raise
+            tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=False)
+            model = AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, trust_remote_code=False)
+    except Exception as error:  # transformers raises OSError, ValueError, hub errors, ...
+        raise TranslateError(_load_failure(name, error)) from error
+    model.to(device).eval()
+    # An end token forced at the length cap would hide truncation, which the checks must see.
+    model.generation_config.forced_eos_token_id = None
+    model.generation_config.max_length = None
+    return LoadedModel(name, tokenizer, model, device, _family(model.config.model_type, tokenizer))
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the model hub answers at all (so that an offline machine fails at once, not after retries)."""
+    import os
+    import socket
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return False
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+def _load_failure(name: str, error: Exception) -> str:
+    reason = str(error).strip().splitlines()[0].rstrip(".") if str(error).strip() else type(error).__name__
+    if Path(name).is_dir():
+        return (f"Could not load the model in '{name}': {reason[:300]}. The folder needs config.json, "
+                "the tokenizer files and the weights, as saved by save_pretrained().")
+    return (f"Could not load the model '{name}' from the Hugging Face hub: {reason[:300]}. "
+            "Check the id, or, without internet access, download the model on another machine and "
+            "pass the path of its folder instead (e.g. --model ./models/opus-mt-tc-big-ar-en).")

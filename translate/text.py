@@ -1,0 +1,200 @@
+"""Arabic text: normalise it, split it into paragraphs, sentences and window-sized pieces,
+and put translated pieces back in the same paragraph structure."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from translate.errors import TranslateError
+
+ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u2060]")
+_TATWEEL = "\u0640"
+_DIACRITICS = re.compile(r"[\u064b-\u0652]")
+_PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefc]+")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
+_PARAGRAPH_BREAK = re.compile(r"\n+")
+
+_SENTENCE_END = re.compile(r"(?:[.!?؟؛…]+)([\"”»’')\]]*)")
+_QUOTE_SPANS = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"\n]*\"")
+_MAX_ATTACHED_QUOTE = 300
+_CLAUSE_BREAK = re.compile(r"(?<=[،؛,;:])\s+")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st jr sr inc ltd co corp vs etc e.g i.e u.s u.k u.n no gen col lt
+    sgt capt gov sen rep pres jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m
+    approx dept est fig vol op ed eds al""".split()
+)
+# Arabic title abbreviations: د. (doctor), أ. (professor), م. (engineer), ق.م (BC), ص. (page)
+_ARABIC_ABBREVIATIONS = frozenset("د أ م ص ق.م ه ج".split())
+
+
+def normalize(text: str, *, strip_diacritics: bool = True) -> str:
+    """Remove invisible marks, BOMs and tatweel (and, by default, diacritics) and tidy whitespace.
+
+    Letters, digits and punctuation are kept; Arabic presentation forms become plain letters;
+    paragraph breaks (blank lines) survive, runs of spaces become one space.
+    """
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text).replace(_TATWEEL, "")
+    if strip_diacritics:
+        text = _DIACRITICS.sub("", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def has_arabic(text: str) -> bool:
+    """True when ``text`` holds at least one Arabic letter."""
+    return ARABIC_LETTER.search(text) is not None
+
+
+def arabic_share(text: str) -> float:
+    """The share of letters in ``text`` that are Arabic (0.0 when it has no letters)."""
+    arabic = len(ARABIC_LETTER.findall(text))
+    latin = len(LATIN_LETTER.findall(text))
+    return arabic / (arabic + latin) if arabic + latin else 0.0
+
+
+def check_article(text: str, *, max_chars: int) -> str:
+    """Return the normalised article, or raise :class:`TranslateError` saying what is wrong."""
+    cleaned = normalize(text)
+    if not cleaned:
+        raise TranslateError("The input is empty: paste or give an Arabic article to translate.")
+    if len(text) > max_chars:
+        raise TranslateError(
+            f"The input is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Split the article into smaller parts."
+        )
+    if arabic_share(cleaned) < 0.5:
+        raise TranslateError("The input does not look like Arabic text: this tool translates Arabic into English.")
+    return cleaned
+
+
+def split_paragraphs(text: str) -> tuple[list[str], list[str]]:
+    """Split normalised text into paragraphs and the line breaks between them.
+
+    ``separators[i]`` is the exact break between paragraph ``i`` and ``i + 1``.
+    """
+    parts = _PARAGRAPH_BREAK.split(text)
+    separators = _PARAGRAPH_BREAK.findall(text)
+    return parts, separators
+
+
+def _is_abbreviation(before: str) -> bool:
+    word = before.rsplit(" ", 1)[-1].lstrip("(\"'«“")
+    if not word:
+        return False
+    if word.lower() in _ABBREVIATIONS or word in _ARABIC_ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "ع. محمد"
+        return True
+    return re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word) is not None  # U.S, e.g
+
+
+def _inside_short_quote(position: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < position < end and end - start <= _MAX_ATTACHED_QUOTE for start, end in spans)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one paragraph into sentences at ``. ! ? ؟ ؛ …``.
+
+    Decimals (``3.5``), Latin and Arabic abbreviations and initials, list numbers (``1.``) and
+    sentence ends inside a short quotation do not split; a quotation stays with its speaker.
+    """
+    spans = [m.span() for m in _QUOTE_SPANS.finditer(paragraph)]
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        end = match.end()
+        following = paragraph[end : end + 1]
+        if following and not (following.isspace() or ARABIC_LETTER.match(following)):
+            continue  # 3.5, U.S.A, a URL ...
+        before = paragraph[start : match.start()]
+        if match.group().startswith(".") and len(match.group()) - len(match.group(1)) == 1:
+            if _is_abbreviation(before) or before.strip().isdigit():
+                continue
+            if re.match(r"\s*[a-z]", paragraph[end:]):
+                continue  # "etc. and", a lower-case Latin word cannot start a sentence
+        if _inside_short_quote(end, spans):
+            continue
+        sentence = paragraph[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = end
+    rest = paragraph[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def fit_window(sentence: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    """Split ``sentence`` into pieces of at most ``max_tokens`` tokens, never dropping text.
+
+    Splits at clause marks (``، ؛ , ; :``) first, then at spaces, then (for a single
+    enormous word) between characters. Joining the pieces with spaces gives the sentence back.
+    """
+    if count_tokens(sentence) <= max_tokens:
+        return [sentence]
+    for parts in (_CLAUSE_BREAK.split(sentence), sentence.split(" ")):
+        if len(parts) > 1:
+            return [piece for group in _pack(parts, count_tokens, max_tokens) for piece in
+                    fit_window(group, count_tokens, max_tokens)]
+    middle = len(sentence) // 2
+    return fit_window(sentence[:middle], count_tokens, max_tokens) + fit_window(
+        sentence[middle:], count_tokens, max_tokens
+    )
+
+
+def _pack(parts: Sequence[str], count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    """Greedily join consecutive parts (with spaces) while their token estimate fits."""
+    groups: list[list[str]] = [[]]
+    used = 0
+    for part in parts:
+        size = count_tokens(part)
+        if groups[-1] and used + size > max_tokens:
+            groups.append([])
+            used = 0
+        groups[-1].append(part)
+        used += size
+    return [" ".join(group) for group in groups]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A document cut into pieces to translate, with what is needed to rebuild it."""
+
+    pieces: tuple[tuple[str, ...], ...]  # per paragraph, its pieces in order
+    separators: tuple[str, ...]  # the line breaks between paragraphs
+
+    def flat(self) -> list[tuple[int, str]]:
+        """Every piece with its paragraph index, in reading order."""
+        return [(index, piece) for index, pieces in enumerate(self.pieces) for piece in pieces]
+
+    def assemble(self, targets: Sequence[str]) -> str:
+        """Rebuild the document from one translation per piece (in :meth:`flat` order)."""
+        if len(targets) != sum(len(p) for p in self.pieces):
+            raise ValueError("one translation is needed for every piece")
+        remaining = iter(targets)
+        paragraphs = [" ".join(t for t in (next(remaining) for _ in pieces) if t) for pieces in self.pieces]
+        out = paragraphs[0] if paragraphs else ""
+        for separator, paragraph in zip(self.separators, paragraphs[1:], strict=True):
+            out += separator + paragraph
+        return out
+
+
+def layout(text: str, count_tokens: Callable[[str], int], max_tokens: int, *, strip_diacritics: bool = True) -> Layout:
+    """Normalise ``text`` and cut it into paragraphs of window-sized sentence pieces."""
+    paragraphs, separators = split_paragraphs(normalize(text, strip_diacritics=strip_diacritics))
+    pieces = tuple(
+        tuple(piece for sentence in split_sentences(p) for piece in fit_window(sentence, count_tokens, max_tokens))
+        for p in paragraphs
+    )
+    if pieces == ((),):
+        return Layout((), ())
+    return Layout(pieces, tuple(separators))
