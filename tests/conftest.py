@@ -67,3 +67,39 @@ def random_m2m100(models_dir) -> Path:
     """A tiny M2M100 model (language tokens, forced first token) with random weights."""
     return factory.build_m2m100(models_dir / "m2m100-random", source_texts=factory.ARABIC_TEXTS,
                                 target_texts=factory.ENGLISH_TEXTS)
+
+
+@pytest.fixture(scope="session")
+def memorised_mt5(models_dir) -> Path:
+    """A tiny mT5 that writes :data:`factory.SUMMARY_AR` / ``SUMMARY_EN`` for the test article."""
+    folder = factory.build_mt5(models_dir / "mt5-memorised", texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS)
+    return factory.memorise(folder, [
+        (factory.summariser_input(factory.ARTICLE_AR), factory.SUMMARY_AR),
+        (factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN),
+    ], no_repeat_ngram_size=3)
+
+
+@pytest.fixture(scope="session")
+def memorised_bart(models_dir) -> Path:
+    """A tiny English BART that writes :data:`factory.SUMMARY_EN` for the English test article."""
+    folder = factory.build_bart(models_dir / "bart-memorised", texts=factory.ENGLISH_TEXTS)
+    return factory.memorise(folder, [(factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN)],
+                            no_repeat_ngram_size=3)
+
+
+@pytest.fixture(scope="session")
+def memorised_marian_en_ar(models_dir) -> Path:
+    """A tiny Marian en→ar model that translates the English of :data:`factory.PAIRS` back exactly."""
+    folder = factory.build_marian(models_dir / "marian-en-ar", source_texts=factory.ENGLISH_TEXTS,
+                                  target_texts=factory.ARABIC_TEXTS)
+    return factory.memorise(folder, [(e, a) for a, e in factory.PAIRS])
+
+
+@pytest.fixture(scope="session")
+def random_mt5(models_dir) -> Path:
+    return factory.build_mt5(models_dir / "mt5-random", texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS, seed=3)
+
+
+@pytest.fixture(scope="session")
+def random_bart(models_dir) -> Path:
+    return factory.build_bart(models_dir / "bart-random", texts=factory.ENGLISH_TEXTS, seed=3)

@@ -146,9 +146,10 @@ def _zero_pad_embedding(model) -> None:
             model.get_input_embeddings().weight[model.config.pad_token_id].zero_()
 
 
-def memorise(folder: Path, pairs: Sequence[tuple[str, str]], *, max_steps: int = 1500, lr: float = 3e-3) -> Path:
+def memorise(folder: Path, pairs: Sequence[tuple[str, str]], *, max_steps: int = 1500, lr: float = 3e-3,
+             no_repeat_ngram_size: int = 4) -> Path:
     """Train the seq2seq model in ``folder`` until it reproduces ``pairs`` exactly, under greedy
-    search and under beam search (4 beams), then save it in place."""
+    search and under beam search (4 beams) with the given n-gram guard, then save it in place."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -171,7 +172,8 @@ def memorise(folder: Path, pairs: Sequence[tuple[str, str]], *, max_steps: int =
             with torch.no_grad():
                 exact = all(
                     tokenizer.batch_decode(
-                        model.generate(**inputs, num_beams=beams, max_new_tokens=80, no_repeat_ngram_size=4),
+                        model.generate(**inputs, num_beams=beams, max_new_tokens=80, early_stopping=True,
+                                       no_repeat_ngram_size=no_repeat_ngram_size),
                         skip_special_tokens=True,
                     ) == targets
                     for beams in (1, 4)
@@ -206,3 +208,70 @@ def build_m2m100(folder: Path, *, source_texts: Sequence[str], target_texts: Seq
     tokenizer.save_pretrained(folder)
     shutil.rmtree(work)
     return folder
+
+
+def build_mt5(folder: Path, *, texts: Sequence[str], seed: int = 0) -> Path:
+    """Save a random tiny mT5 model with a sentencepiece-based tokenizer to ``folder``."""
+    from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    work = folder / "_spm"
+    work.mkdir(exist_ok=True)
+    model_file = train_sentencepiece(texts, work / "spiece", 600)
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), *_pieces(model_file)]
+    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=512)
+    for text in texts:
+        ids = tokenizer(text)["input_ids"]
+        if tokenizer.decode(ids, skip_special_tokens=True) != text:
+            raise RuntimeError(f"the tiny mT5 tokenizer does not round-trip {text!r}")
+    torch.manual_seed(seed)
+    config = MT5Config(
+        vocab_size=len(vocab), d_model=32, d_kv=16, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=2,
+        relative_attention_num_buckets=8, dropout_rate=0.0, pad_token_id=0, eos_token_id=1,
+        decoder_start_token_id=0, tie_word_embeddings=False,
+    )
+    MT5ForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    shutil.rmtree(work)
+    return folder
+
+
+def build_bart(folder: Path, *, texts: Sequence[str], seed: int = 0) -> Path:
+    """Save a random tiny BART model with a byte-level BPE tokenizer trained on ``texts``."""
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(list(texts), vocab_size=500, min_frequency=1, special_tokens=specials)
+    vocab = bpe.get_vocab()
+    work = folder / "_bpe"
+    work.mkdir(exist_ok=True)
+    bpe.save_model(str(work))
+    lines = (work / "merges.txt").read_text("utf-8").splitlines()[1:]
+    merges = [tuple(line.split(" ")) for line in lines if line]
+    shutil.rmtree(work)
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
+    torch.manual_seed(seed)
+    config = BartConfig(
+        vocab_size=len(vocab), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=1024,
+        pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=0,
+        dropout=0.0,
+    )
+    BartForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+# A whole article made of the memorised pairs, and the summaries the memorising summarisers learn.
+ARTICLE_AR = "\n\n".join(" ".join(a for a, _ in PAIRS[i : i + 3]) for i in range(0, len(PAIRS), 3))
+ARTICLE_EN = "\n\n".join(" ".join(e for _, e in PAIRS[i : i + 3]) for i in range(0, len(PAIRS), 3))
+SUMMARY_AR = PAIRS[2][0] + " " + PAIRS[3][0]
+SUMMARY_EN = PAIRS[2][1] + " " + PAIRS[3][1]
+
+
+def summariser_input(article: str) -> str:
+    """The text a summariser sees for ``article``: its sentences joined by spaces."""
+    return " ".join(article.split())

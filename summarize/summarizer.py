@@ -1,0 +1,184 @@
+"""Summarizer: an article (Arabic and its English translation) in, a BilingualSummary out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from translate.checks import numbers
+from translate.errors import TranslateError
+from translate.models import LoadedModel, load_model, resolve_device, resolve_model
+from translate.settings import setting
+from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
+from translate.translator import Translator
+
+PRESETS: dict[str, str] = {
+    "default": "csebuetnlp/mT5_multilingual_XLSum",
+    "english": "sshleifer/distilbart-cnn-12-6",
+}
+ARABIC_MODEL_PRESETS: dict[str, str] = {"default": "Helsinki-NLP/opus-mt-tc-big-en-ar"}
+STRATEGIES = ("native", "translate-back")
+LONG_INPUT = ("lead", "chunks")
+
+
+@dataclass(frozen=True)
+class BilingualSummary:
+    """A short summary in both languages, with fidelity flags and what part of the article it covers."""
+
+    english: str
+    arabic: str
+    flags: tuple[str, ...]  # e.g. ("english:numbers", "arabic:script", "english:truncated")
+    strategy: str
+    coverage: str  # "whole article", "lead: first 12 of 30 sentences" or "chunks: 3 parts"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How summaries are generated."""
+
+    max_new_tokens: int = 84
+    beams: int = 4
+    no_repeat_ngram_size: int = 3
+    length_penalty: float = 1.0
+    max_sentences: int = 3
+
+
+class Summarizer:
+    """Writes 1–3 sentence summaries in English and Arabic.
+
+    ``native`` (default): one multilingual model summarises each language's text.
+    ``translate-back``: an English model summarises the translation, then an en→ar model
+    translates that summary into Arabic.
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        strategy: str | None = None,
+        arabic_model: str | None = None,
+        device: str | None = None,
+        generation: Generation | None = None,
+        long_input: str = "lead",
+        min_words: int = 30,
+    ) -> None:
+        self.strategy = setting("summary_strategy", strategy, "native")
+        if self.strategy not in STRATEGIES:
+            raise TranslateError(f"Unknown summary strategy '{self.strategy}': use {' or '.join(STRATEGIES)}.")
+        default = "default" if self.strategy == "native" else "english"
+        self.model_name = resolve_model(model or setting("summary_model", None, default), presets=PRESETS)
+        self.arabic_model = arabic_model
+        self.device = resolve_device(device)
+        self.generation = generation or Generation()
+        if long_input not in LONG_INPUT:
+            raise TranslateError(f"Unknown way to handle long articles '{long_input}': use lead or chunks.")
+        self.long_input = long_input
+        self.min_words = min_words
+        self._back_translator: Translator | None = None
+
+    @property
+    def loaded(self) -> LoadedModel:
+        """The summarisation model (loaded on first use, once per process)."""
+        return load_model(self.model_name, self.device)
+
+    @property
+    def back_translator(self) -> Translator:
+        """The en→ar translator of the ``translate-back`` strategy."""
+        if self._back_translator is None:
+            name = resolve_model(self.arabic_model, env="arabic_model", presets=ARABIC_MODEL_PRESETS)
+            self._back_translator = Translator(name, device=self.device, source_language="en", target_language="ar")
+        return self._back_translator
+
+    def summarize(self, *, arabic: str, english: str) -> BilingualSummary:
+        """Summarise an article given in Arabic and in its English translation."""
+        words = len(normalize(arabic).split())
+        if words < self.min_words:
+            raise TranslateError(
+                f"The article is too short to summarise ({words} words; at least {self.min_words} are needed)."
+            )
+        (english_summary, english_cut), coverage = self._summarise(english)
+        truncated = ["english:truncated"] if english_cut else []
+        if self.strategy == "native":
+            (arabic_summary, arabic_cut), _ = self._summarise(arabic)
+            truncated += ["arabic:truncated"] if arabic_cut else []
+        else:
+            arabic_summary = self.back_translator.translate(english_summary).text
+        flags = summary_flags(english_summary, arabic_summary, sources=(arabic, english)) + tuple(truncated)
+        return BilingualSummary(english_summary, arabic_summary, flags, self.strategy, coverage)
+
+    def _summarise(self, text: str) -> tuple[tuple[str, bool], str]:
+        """Summary of one text (and whether it hit the token cap), and the part of the text it covers."""
+        sentences = [s for p in split_paragraphs(normalize(text))[0] for s in split_sentences(p)]
+        budget = self.loaded.window - 2
+        chunks = _chunks(sentences, self.loaded.count_tokens, budget)
+        if len(chunks) == 1 and len(chunks[0]) == len(sentences):
+            return self._generate([" ".join(sentences)])[0], "whole article"
+        if self.long_input == "lead":
+            lead = chunks[0]
+            return self._generate([" ".join(lead)])[0], f"lead: first {len(lead)} of {len(sentences)} sentences"
+        partial = [summary for summary, _ in self._generate([" ".join(chunk) for chunk in chunks])]
+        combined = _chunks(partial, self.loaded.count_tokens, budget)[0]
+        return self._generate([" ".join(combined)])[0], f"chunks: {len(chunks)} parts summarised, then combined"
+
+    def _generate(self, texts: Sequence[str]) -> list[tuple[str, bool]]:
+        import torch
+
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        settings = self.generation
+        batch = tokenizer(list(texts), padding=True, return_tensors="pt").to(self.loaded.device)
+        with torch.inference_mode():
+            out = model.generate(
+                **batch,
+                num_beams=settings.beams,
+                max_new_tokens=settings.max_new_tokens,
+                no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                length_penalty=settings.length_penalty,
+                early_stopping=True,
+                do_sample=False,
+            )
+        summaries = tokenizer.batch_decode(out, skip_special_tokens=True)
+        eos = tokenizer.eos_token_id
+        finished = [eos in row[1:] for row in out.tolist()]
+        return [(_first_sentences(normalize(s), settings.max_sentences), not done)
+                for s, done in zip(summaries, finished, strict=True)]
+
+
+def _chunks(sentences: Sequence[str], count_tokens, budget: int) -> list[list[str]]:
+    """Consecutive sentences grouped so that each group fits ``budget`` tokens (a sentence too
+    long on its own is cut at words: the summariser reads its beginning)."""
+    groups: list[list[str]] = [[]]
+    used = 0
+    for sentence in sentences:
+        size = count_tokens(sentence) + 1
+        if size > budget:
+            words = sentence.split()
+            sentence = " ".join(words[: max(1, len(words) * budget // size)])
+            size = budget
+        if groups[-1] and used + size > budget:
+            groups.append([])
+            used = 0
+        groups[-1].append(sentence)
+        used += size
+    return groups
+
+
+def _first_sentences(summary: str, limit: int) -> str:
+    sentences = [s for p in split_paragraphs(summary)[0] for s in split_sentences(p)]
+    return " ".join(sentences[:limit])
+
+
+def summary_flags(english: str, arabic: str, *, sources: Sequence[str]) -> tuple[str, ...]:
+    """``<language>:numbers`` for a number found in no source, ``<language>:script`` for a summary
+    in the wrong script, ``<language>:empty`` for an empty one."""
+    known = set().union(*(numbers(source) for source in sources))
+    flags = []
+    for language, summary in (("english", english), ("arabic", arabic)):
+        if not summary.strip():
+            flags.append(f"{language}:empty")
+            continue
+        if numbers(summary) - known:
+            flags.append(f"{language}:numbers")
+        share = arabic_share(summary)
+        if (language == "english" and share > 0.5) or (language == "arabic" and share < 0.5):
+            flags.append(f"{language}:script")
+    return tuple(flags)
