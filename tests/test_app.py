@@ -209,3 +209,17 @@ def test_app_script_refuses_a_malformed_auth_setting(tmp_path) -> None:
                           capture_output=True, timeout=120)
     assert done.returncode == 2
     assert b"KHABAR_AUTH must be user:password" in done.stderr
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../../../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd"])
+def test_server_files_are_not_readable_through_the_app(served, path: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    for prefix in ("gradio_api/file=", "file=", "gradio_api/file/"):
+        try:
+            body = urllib.request.urlopen(f"{served.rstrip('/')}/{prefix}{path}", timeout=10).read()
+        except urllib.error.HTTPError as error:
+            assert error.code in (403, 404, 400), error.code
+            continue
+        assert b"root:" not in body

@@ -17,7 +17,7 @@ import pytest
 
 from summarize import Summarizer
 from translate import Translator
-from translate.batch import MANIFEST, TEMP_MARK, Run, main
+from translate.batch import MANIFEST, TEMP_MARK, Run, main, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
@@ -225,3 +225,20 @@ def test_usage_errors_and_output_inside_input(tmp_path, memorised_marian, capsys
     assert set(manifest(inside)) == {"a.txt"}
     assert (inside / "a.en.txt").read_text("utf-8") == P[0][1] + "\n"
     assert "unchanged 1" in capsys.readouterr().err
+
+
+def test_inputs_sharing_a_name_never_share_an_output(tmp_path, memorised_marian) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "story.txt").write_text(P[0][0], encoding="utf-8")
+    (source / "story.md").write_text(f"# {P[1][0]}\n", encoding="utf-8")
+    (source / "story.en.txt").write_text(P[2][0], encoding="utf-8")
+    run = Run(source, tmp_path / "out", Translator(str(memorised_marian), beams=1), None, log=io.StringIO())
+    assert run.execute() == 0
+    records = manifest(tmp_path / "out")
+    outputs = [o for r in records.values() for o in r["outputs"]]
+    assert len(outputs) == len(set(outputs)) == 3
+    assert (tmp_path / "out/story.en.md").read_text("utf-8") == f"# {P[1][1]}\n"
+    assert (tmp_path / "out/story.en.en.txt").read_text("utf-8") == P[2][1] + "\n"
+    summaries = sorted(job.summary.name for job in plan(source, (tmp_path / "out").resolve()))
+    assert summaries == ["story.en.summary.json", "story.md.summary.json", "story.txt.summary.json"]

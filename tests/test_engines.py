@@ -51,3 +51,15 @@ def test_conversion_failure_is_a_clear_error(tmp_path) -> None:
     (tmp_path / "config.json").write_text('{"model_type": "nonsense"}')
     with pytest.raises(TranslateError, match="Could not convert the model"):
         converted_model(str(tmp_path), "int8")
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_exact_length_runs_every_output_to_its_cap(memorised_marian, engine: str) -> None:
+    translator = Translator(str(memorised_marian), beams=1, engine=engine, compute_type="float32",
+                            output_length=(1.0, 3), exact_length=True, cache_size=0)
+    result = translator.translate(factory.PAIRS[3][0] + " " + factory.PAIRS[9][0])
+    tokenizer = translator.loaded.tokenizer
+    for segment in result.segments:
+        cap = translator.decoding.cap(len(tokenizer(segment.source)["input_ids"]), translator.loaded.window)
+        assert len(tokenizer(text_target=segment.target, add_special_tokens=False)["input_ids"]) >= cap - 2
+        assert "truncated" in segment.flags

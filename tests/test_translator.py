@@ -178,3 +178,10 @@ def test_bad_environment_value_is_refused(monkeypatch, memorised_marian) -> None
     monkeypatch.setenv("KHABAR_BEAMS", "four")
     with pytest.raises(TranslateError, match="KHABAR_BEAMS"):
         Translator(str(memorised_marian))
+
+
+def test_the_test_session_cannot_reach_the_network() -> None:
+    import socket
+
+    with pytest.raises(RuntimeError, match="tests must stay offline"), socket.create_connection(("1.1.1.1", 443), 2):
+        pass

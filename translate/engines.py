@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -35,6 +36,13 @@ class Decoding:
     beams: int = 4
     no_repeat_ngram_size: int = 0
     target_start_token: str | None = None
+    length_ratio: float = 2.0  # an output may have length_ratio * input tokens + length_extra tokens
+    length_extra: int = 10
+    exact_length: bool = False  # benchmarks: every output runs to its cap, so all engines do equal work
+
+    def cap(self, source_tokens: int, window: int) -> int:
+        """The most tokens generated for a source of ``source_tokens`` tokens."""
+        return max(1, min(window - 2, math.ceil(self.length_ratio * source_tokens) + self.length_extra))
 
 
 class Engine(Protocol):
@@ -74,34 +82,46 @@ class TransformersEngine:
         input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in sources], device=self.loaded.device)
         mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in sources], device=self.loaded.device)
         config = copy.deepcopy(model.generation_config)
+        skip = 1 if decoding.target_start_token else 0  # the forced language token is not output
         if decoding.target_start_token:
             config.forced_bos_token_id = tokenizer.convert_tokens_to_ids(decoding.target_start_token)
+        longest = max(caps)
         with torch.inference_mode():
-            out = model.generate(
+            sequences = model.generate(
                 generation_config=config,
                 input_ids=input_ids,
                 attention_mask=mask,
                 num_beams=decoding.beams,
                 do_sample=False,
-                max_new_tokens=max(caps) + 1,
+                min_new_tokens=longest + skip if decoding.exact_length else None,
+                max_new_tokens=longest + skip + (0 if decoding.exact_length else 1),
                 no_repeat_ngram_size=decoding.no_repeat_ngram_size,
                 length_penalty=1.0,
                 early_stopping=True,
-                output_scores=True,
-                return_dict_in_generate=True,
             )
-            steps = model.compute_transition_scores(
-                out.sequences, out.scores, out.beam_indices if decoding.beams > 1 else None,
-                normalize_logits=decoding.beams == 1,
-            )
+            log_probs = self._token_log_probs(input_ids, mask, sequences)
         eos = model.generation_config.eos_token_id
         eos = eos[0] if isinstance(eos, list) else eos
-        skip = 1 if decoding.target_start_token else 0  # the forced language token is not output
-        generated = out.sequences[:, 1 + skip :].tolist()
+        generated = sequences[:, 1 + skip :].tolist()
         return [
-            _finish(tokenizer, ids, [float(x) for x in row[skip : skip + len(ids)]], cap, eos)
-            for ids, row, cap in zip(generated, steps.tolist(), caps, strict=True)
+            _finish(tokenizer, ids, row[skip : skip + len(ids)], cap, eos)
+            for ids, row, cap in zip(generated, log_probs, caps, strict=True)
         ]
+
+    def _token_log_probs(self, input_ids, mask, sequences, max_floats: int = 32_000_000) -> list[list[float]]:
+        """The model's log-probability of each generated token, by one teacher-forced pass in
+        slices of rows (so memory stays bounded; generate's own scores keep every step's logits)."""
+        model = self.loaded.model
+        vocab = model.config.get_text_config().vocab_size if hasattr(model.config, "get_text_config") else None
+        rows = max(1, max_floats // (sequences.shape[1] * (vocab or 65_536)))
+        out: list[list[float]] = []
+        for start in range(0, sequences.shape[0], rows):
+            chosen = sequences[start : start + rows]
+            logits = model(input_ids=input_ids[start : start + rows], attention_mask=mask[start : start + rows],
+                           decoder_input_ids=chosen[:, :-1]).logits
+            picked = logits.float().log_softmax(-1).gather(-1, chosen[:, 1:].unsqueeze(-1)).squeeze(-1)
+            out += picked.tolist()
+        return out
 
 
 class CTranslate2Engine:
@@ -126,11 +146,13 @@ class CTranslate2Engine:
         tokenizer = self.loaded.tokenizer
         tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in sources]
         prefix = [[decoding.target_start_token]] * len(tokens) if decoding.target_start_token else None
+        longest = max(caps) + (1 if prefix else 0)
         results = self.translator.translate_batch(
             tokens,
             prefix,
             beam_size=decoding.beams,
-            max_decoding_length=max(caps) + 2 + (1 if prefix else 0),  # room for the end token
+            min_decoding_length=longest if decoding.exact_length else 1,
+            max_decoding_length=longest if decoding.exact_length else longest + 2,  # room for the end token
             max_input_length=0,
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
             length_penalty=1.0,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -63,6 +62,8 @@ class Translator:
         strip_diacritics: bool = True,
         min_score: float = -1.5,
         compute_type: str | None = None,
+        output_length: tuple[float, int] = (2.0, 10),
+        exact_length: bool = False,
         cache_size: int = 20_000,
         source_language: str = "ar",
         target_language: str = "en",
@@ -84,6 +85,8 @@ class Translator:
         self.strip_diacritics = strip_diacritics
         self.min_score = min_score
         self.compute_type = compute_type
+        self.output_length = output_length
+        self.exact_length = exact_length
         self.source_language = source_language
         self.target_language = target_language
         self.cache: LRUCache[Hypothesis] = LRUCache(cache_size)
@@ -115,7 +118,8 @@ class Translator:
     @property
     def decoding(self) -> Decoding:
         """The decoding settings, shared by every engine."""
-        return Decoding(self.beams, self.no_repeat_ngram_size, self.loaded.target_start_token(self.target_language))
+        return Decoding(self.beams, self.no_repeat_ngram_size, self.loaded.target_start_token(self.target_language),
+                        *self.output_length, self.exact_length)
 
     def layout(self, text: str) -> Layout:
         """Cut ``text`` into paragraphs of pieces that fit the model's window."""
@@ -186,8 +190,9 @@ class Translator:
         done = 0
         for batch in self._batches(order, encoded):
             sources = [encoded[i] for i in batch]
-            caps = [min(window - 2, math.ceil(2.0 * len(ids)) + 10) for ids in sources]
-            for i, hypothesis in zip(batch, self.engine.generate(sources, caps, self.decoding), strict=True):
+            decoding = self.decoding
+            caps = [decoding.cap(len(ids), window) for ids in sources]
+            for i, hypothesis in zip(batch, self.engine.generate(sources, caps, decoding), strict=True):
                 results[todo[i]] = hypothesis
                 self.cache.put(self._cache_key(todo[i]), hypothesis)
             done += len(batch)

@@ -1,0 +1,282 @@
+"""Speed benchmark: this project's engines against the usual one-sentence-at-a-time approach.
+
+Builds random-weight models with the exact architecture of the published Marian ar→en models
+(the hub is not needed), then, on the same news-length articles, measures in one run:
+
+- usual:   transformers ``generate`` on one sentence at a time (what most demos do);
+- project: ``Translator`` with the transformers engine;
+- project: ``Translator`` with the CTranslate2 engine (int8 on CPU, float16 on GPU);
+- bare:    ``ctranslate2.Translator.translate_batch`` on the same pre-tokenised sentences, in the
+           same batches (the ceiling: no segmentation, checks or bookkeeping).
+
+Every contender generates exactly the same number of tokens for each sentence (the minimum and
+maximum output lengths are equal), so tokens per second compare like with like. Each contender
+runs in its own process, so peak memory is its own, after the same warm-up; a contender whose run
+is short is timed up to three times and its fastest run counts.
+
+    python bench/speed.py --quick      # Marian-base shape, a few articles: a few minutes on 2 cores
+    python bench/speed.py              # both shapes, more articles
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+# Architecture settings copied from the published config.json files.
+SHAPES = {
+    "opus-mt-ar-en (base)": dict(d_model=512, layers=6, heads=8, ffn=2048, vocab=62834, positions=512,
+                                 activation="swish"),
+    "opus-mt-tc-big-ar-en (big)": dict(d_model=1024, layers=6, heads=16, ffn=4096, vocab=61109, positions=1024,
+                                       activation="relu"),
+}
+LENGTH = (1.2, 2)  # output tokens = 1.2 × input tokens + 2, for every contender
+
+
+def _warm_up_text() -> str:
+    return articles(1, seed=99)[0].split("\n\n")[0]
+
+
+def build_model(folder: Path, shape: dict) -> Path:
+    """A random-weight Marian model of ``shape`` with a real sentencepiece tokenizer, padded to the
+    published vocabulary size so the output layer costs what it costs in the real model."""
+    import json as _json
+
+    import factory
+
+    if (folder / "config.json").exists():
+        return folder
+    factory.build_marian(
+        folder, source_texts=factory.ARABIC_TEXTS, target_texts=factory.ENGLISH_TEXTS,
+        d_model=shape["d_model"], layers=shape["layers"], heads=shape["heads"], ffn=shape["ffn"],
+        max_positions=shape["positions"], config_overrides={"activation_function": shape["activation"]},
+    )
+    vocab = _json.loads((folder / "vocab.json").read_text("utf-8"))
+    vocab.pop("<pad>")
+    for i in range(len(vocab), shape["vocab"] - 1):
+        vocab[f"▁filler{i}"] = i
+    vocab["<pad>"] = shape["vocab"] - 1
+    (folder / "vocab.json").write_text(_json.dumps(vocab, ensure_ascii=False), "utf-8")
+    from transformers import AutoModelForSeq2SeqLM, MarianConfig, MarianMTModel, MarianTokenizer
+
+    for stale in ("tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"):
+        (folder / stale).unlink(missing_ok=True)
+    MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
+                    model_max_length=shape["positions"]).save_pretrained(folder)
+
+    config = MarianConfig.from_pretrained(folder)
+    config.update(dict(vocab_size=shape["vocab"], decoder_vocab_size=shape["vocab"], pad_token_id=shape["vocab"] - 1,
+                       decoder_start_token_id=shape["vocab"] - 1))
+    model = MarianMTModel(config)
+    factory._zero_pad_embedding(model)
+    model.generation_config.bad_words_ids = [[shape["vocab"] - 1]]
+    model.generation_config.pad_token_id = model.generation_config.decoder_start_token_id = shape["vocab"] - 1
+    model.save_pretrained(folder)
+    AutoModelForSeq2SeqLM.from_pretrained(folder)  # fails loudly if the folder is inconsistent
+    return folder
+
+
+def articles(count: int, seed: int = 7) -> list[str]:
+    """News-length articles (3–4 paragraphs, 10–14 sentences of 6–40 words) from Arabic news words."""
+    import factory
+
+    words = " ".join(factory.ARABIC_TEXTS[:-2]).replace(".", "").replace("؟", "").split()
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        paragraphs = []
+        for _ in range(rng.randint(3, 4)):
+            sentences = [" ".join(rng.choices(words, k=rng.choice([6, 9, 14, 20, 28, 40]))) + "."
+                         for _ in range(rng.randint(3, 4))]
+            paragraphs.append(" ".join(sentences))
+        out.append("\n\n".join(paragraphs))
+    return out
+
+
+WARM_UP = ""  # set in each contender process from _warm_up_text()
+
+
+def _threads(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def run_usual(model_dir: str, docs: list[str], beams: int, device: str, threads: int) -> dict:
+    """transformers generate, one sentence at a time, same sentences and lengths as the others."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from translate.text import layout
+
+    _threads(threads)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).to(device).eval()
+    if device == "cuda":
+        model.half()
+    sentences = [p for d in docs for _, p in layout(d, lambda t: len(tokenizer(t)["input_ids"]), 256).flat()]
+
+    def one(sentence: str) -> int:
+        ids = tokenizer(sentence, return_tensors="pt").to(device)
+        length = _cap(ids["input_ids"].shape[1])
+        with torch.inference_mode():
+            model.generate(**ids, num_beams=beams, min_new_tokens=length, max_new_tokens=length, do_sample=False)
+        return length
+
+    one(sentences[0])  # warm-up
+    return best_of(lambda: sum(one(sentence) for sentence in sentences))
+
+
+def best_of(work, *, budget_s: float = 8.0, most: int = 3) -> dict:
+    """Time ``work`` (which returns the tokens it produced) once, and again while the runs so far
+    took under ``budget_s`` (at most ``most`` runs); the fastest run counts, as with timeit."""
+    runs = []
+    while not runs or (sum(runs) < budget_s and len(runs) < most):
+        start = time.perf_counter()
+        tokens = work()
+        runs.append(time.perf_counter() - start)
+    return {"seconds": min(runs), "tokens": tokens, "runs": len(runs)}
+
+
+def _cap(source_tokens: int) -> int:
+    from translate.engines import Decoding
+
+    return Decoding(length_ratio=LENGTH[0], length_extra=LENGTH[1]).cap(source_tokens, 10_000)
+
+
+def run_project(model_dir: str, docs: list[str], beams: int, device: str, threads: int, engine: str) -> dict:
+    """This project's Translator over whole documents (segmentation, batching, checks included)."""
+    from translate import Translator
+
+    translator = Translator(model_dir, engine=engine, beams=beams, device=device, threads=threads,
+                            output_length=LENGTH, exact_length=True, cache_size=0)
+    translator.translate(WARM_UP)  # warm-up: loads, converts (cached), first batches
+    tokenizer = translator.loaded.tokenizer
+
+    def work() -> int:
+        results = translator.translate_batch(docs)
+        return sum(_cap(len(tokenizer(s.source)["input_ids"])) for r in results for s in r.segments)
+
+    return best_of(work)
+
+
+def run_bare_ct2(model_dir: str, docs: list[str], beams: int, device: str, threads: int) -> dict:
+    """ctranslate2.Translator.translate_batch on pre-tokenised sentences in the project's batches."""
+    import ctranslate2
+
+    from translate import Translator
+    from translate.engines import converted_model
+
+    project = Translator(model_dir, engine="ctranslate2", beams=beams, device=device, threads=threads, cache_size=0)
+    compute_type = "float16" if device == "cuda" else "int8"
+    tokenizer = project.loaded.tokenizer
+
+    def batches(texts: list[str]) -> list[list[list[str]]]:
+        pieces = [p for d in texts for _, p in project.layout(d).flat()]
+        encoded = tokenizer(pieces)["input_ids"]
+        order = sorted(range(len(pieces)), key=lambda i: len(encoded[i]), reverse=True)
+        return [[tokenizer.convert_ids_to_tokens(encoded[i]) for i in batch]
+                for batch in project._batches(order, encoded)]
+
+    translator = ctranslate2.Translator(str(converted_model(model_dir, compute_type)), device=device,
+                                        compute_type=compute_type, intra_threads=threads)
+
+    def translate(all_batches: list[list[list[str]]]) -> int:
+        tokens = 0
+        for batch in all_batches:
+            length = max(_cap(len(source)) for source in batch)
+            translator.translate_batch(batch, beam_size=beams, min_decoding_length=length,
+                                       max_decoding_length=length, max_input_length=0,
+                                       no_repeat_ngram_size=project.no_repeat_ngram_size)
+            tokens += sum(_cap(len(source)) for source in batch)
+        return tokens
+
+    translate(batches([WARM_UP]))  # the same warm-up as the project's engines
+    timed = batches(docs)
+    return best_of(lambda: translate(timed))
+
+
+def _contender(name: str, args: tuple, queue) -> None:
+    global WARM_UP
+    WARM_UP = _warm_up_text()
+    functions = {"usual": run_usual, "project-transformers": run_project, "project-ctranslate2": run_project,
+                 "bare-ctranslate2": run_bare_ct2}
+    extra = () if name in ("usual", "bare-ctranslate2") else (name.split("-", 1)[1],)
+    result = functions[name](*args, *extra)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(result)
+
+
+def measure(name: str, *args) -> dict:
+    """Run one contender in a fresh process and return its figures."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_contender, args=(name, args, queue))
+    process.start()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Exception:  # queue.Empty: check the contender is still alive
+            if not process.is_alive():
+                raise RuntimeError(f"the {name} contender failed (exit code {process.exitcode})") from None
+    process.join()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Marian-base shape and 2 articles")
+    parser.add_argument("--articles", type=int, help="how many articles (default 2 quick, 6 full)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    shapes = list(SHAPES)[:1] if args.quick else list(SHAPES)
+    docs = articles(args.articles or (2 if args.quick else 6))
+    work = Path(os.environ.get("KHABAR_BENCH_DIR", Path(tempfile.gettempdir()) / "khabar-bench"))
+    os.environ.setdefault("KHABAR_CACHE_DIR", str(work / "cache"))
+    cpu = torch.get_num_threads()
+    print(f"device: {device} ({torch.cuda.get_device_name() if device == 'cuda' else f'{os.cpu_count()} CPU cores'}), "
+          f"threads {args.threads} (torch default {cpu}); {len(docs)} articles; output = "
+          f"{LENGTH[0]} × input tokens + {LENGTH[1]}, forced for every contender")
+    figures = []
+    for shape_name in shapes:
+        model_dir = str(build_model(work / shape_name.split()[0], SHAPES[shape_name]))
+        for beams in (1, 4):
+            rows = {}
+            for name in ("usual", "project-transformers", "project-ctranslate2", "bare-ctranslate2"):
+                rows[name] = measure(name, model_dir, docs, beams, device, args.threads)
+            base, ceiling = rows["usual"], rows["bare-ctranslate2"]
+            print(f"\n{shape_name}, {'greedy' if beams == 1 else f'beam {beams}'}")
+            print(f"{'contender':<22}{'tokens/s':>10}{'articles/min':>14}{'peak MB':>10}{'× usual':>9}"
+                  f"{'× bare CT2':>12}")
+            for name, row in rows.items():
+                rate = row["tokens"] / row["seconds"]
+                row.update(shape=shape_name, beams=beams, contender=name, tokens_per_s=rate,
+                           articles_per_min=len(docs) / row["seconds"] * 60,
+                           vs_usual=rate / (base["tokens"] / base["seconds"]),
+                           vs_bare=rate / (ceiling["tokens"] / ceiling["seconds"]))
+                print(f"{name:<22}{rate:>10.1f}{row['articles_per_min']:>14.2f}{row['peak_mb']:>10.0f}"
+                      f"{row['vs_usual']:>9.2f}{row['vs_bare']:>12.2f}")
+                figures.append(row)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
