@@ -50,7 +50,7 @@ class Service:
         """Load every model now, so no request waits for it."""
         self.translator.engine  # noqa: B018 - property that loads the model
         if self.summarizer is not None:
-            self.summarizer.loaded  # noqa: B018
+            self.summarizer.loaded.model  # noqa: B018
 
     def scratch(self) -> Path:
         """A fresh folder for one request's files; folders older than an hour are removed."""

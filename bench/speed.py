@@ -138,7 +138,7 @@ def run_usual(model_dir: str, docs: list[str], beams: int, device: str, threads:
     return best_of(lambda: sum(one(sentence) for sentence in sentences))
 
 
-def best_of(work, *, budget_s: float = 8.0, most: int = 3) -> dict:
+def best_of(work, *, budget_s: float = 5.0, most: int = 3) -> dict:
     """Time ``work`` (which returns the tokens it produced) once, and again while the runs so far
     took under ``budget_s`` (at most ``most`` runs); the fastest run counts, as with timeit."""
     runs = []

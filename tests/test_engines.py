@@ -63,3 +63,15 @@ def test_exact_length_runs_every_output_to_its_cap(memorised_marian, engine: str
         cap = translator.decoding.cap(len(tokenizer(segment.source)["input_ids"]), translator.loaded.window)
         assert len(tokenizer(text_target=segment.target, add_special_tokens=False)["input_ids"]) >= cap - 2
         assert "truncated" in segment.flags
+
+
+def test_ctranslate2_engine_keeps_no_torch_weights_in_memory(memorised_marian, tmp_path) -> None:
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(memorised_marian, copy)
+    translator = Translator(str(copy), beams=1, engine="ctranslate2", compute_type="float32")
+    assert translator.translate(factory.PAIRS[4][0]).text == factory.PAIRS[4][1]
+    assert "model" not in vars(translator.loaded)  # the weights were never loaded into torch
+    Translator(str(copy), beams=1).translate(factory.PAIRS[4][0])
+    assert "model" in vars(translator.loaded)  # the transformers engine loads them on first use

@@ -72,6 +72,7 @@ class TransformersEngine:
 
     def __init__(self, loaded: LoadedModel) -> None:
         self.loaded = loaded
+        loaded.model  # noqa: B018 - load the weights now, so that a broken model fails here
 
     def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
         import torch

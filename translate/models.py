@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,20 +70,32 @@ def set_threads(threads: int | None) -> int:
     return torch.get_num_threads()
 
 
-@dataclass(frozen=True, eq=False)
 class LoadedModel:
-    """A tokenizer and seq2seq model, ready to generate on ``device``."""
+    """A model's tokenizer and configuration, and its weights on ``device`` once first used
+    (the CTranslate2 engine never needs them in memory)."""
 
-    name: str
-    tokenizer: Any
-    model: Any
-    device: str
-    family: str
+    def __init__(self, name: str, tokenizer: Any, config: Any, device: str) -> None:
+        self.name, self.tokenizer, self.config, self.device = name, tokenizer, config, device
+        self.family = _family(config.model_type, tokenizer)
+
+    @functools.cached_property
+    def model(self) -> Any:
+        """The seq2seq model (half precision on GPUs, safetensors preferred, never remote code)."""
+        import torch
+        from transformers import AutoModelForSeq2SeqLM
+
+        dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
+        model = _from_pretrained(AutoModelForSeq2SeqLM, self.name, dtype=dtype)
+        model.to(self.device).eval()
+        # An end token forced at the length cap would hide truncation, which the checks must see.
+        model.generation_config.forced_eos_token_id = None
+        model.generation_config.max_length = None
+        return model
 
     @property
     def window(self) -> int:
         """The most input tokens the model takes (specials included)."""
-        limits = [self.tokenizer.model_max_length, getattr(self.model.config, "max_position_embeddings", None)]
+        limits = [self.tokenizer.model_max_length, getattr(self.config, "max_position_embeddings", None)]
         usable = [int(limit) for limit in limits if isinstance(limit, int) and 0 < limit < 100_000]
         return min(usable) if usable else 512
 
@@ -132,36 +143,31 @@ def _family(model_type: str, tokenizer: Any) -> str:
 
 @functools.cache
 def load_model(name: str, device: str = "cpu") -> LoadedModel:
-    """Load a tokenizer and seq2seq model once per process, from a hub id or a local folder.
-
-    Half precision on GPUs; safetensors weights when present; never remote code.
-    """
-    import torch
+    """Load a model's tokenizer and configuration once per process, from a hub id or a local
+    folder; the weights follow on first use of ``.model``."""
     import transformers
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoConfig, AutoTokenizer
 
     if Path(name).is_dir() and not (Path(name) / "config.json").is_file():
         raise TranslateError(f"'{name}' is not a saved model folder: it has no config.json.")
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    config = _from_pretrained(AutoConfig, name)
+    return LoadedModel(name, _from_pretrained(AutoTokenizer, name), config, device)
+
+
+def _from_pretrained(loader: Any, name: str, **options: Any) -> Any:
+    """``loader.from_pretrained(name)``: local files first (no network for folders and models
+    downloaded before), then the hub; any failure becomes a :class:`TranslateError`."""
     try:
-        try:  # a local folder, or a hub model downloaded before: no network needed
-            tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=False, local_files_only=True)
-            model = AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, trust_remote_code=False,
-                                                          local_files_only=True)
+        try:
+            return loader.from_pretrained(name, trust_remote_code=False, local_files_only=True, **options)
         except OSError:
             if Path(name).is_dir() or not _hub_reachable():
                 raise
-            tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=False)
-            model = AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, trust_remote_code=False)
+            return loader.from_pretrained(name, trust_remote_code=False, **options)
     except Exception as error:  # transformers raises OSError, ValueError, hub errors, ...
         raise TranslateError(_load_failure(name, error)) from error
-    model.to(device).eval()
-    # An end token forced at the length cap would hide truncation, which the checks must see.
-    model.generation_config.forced_eos_token_id = None
-    model.generation_config.max_length = None
-    return LoadedModel(name, tokenizer, model, device, _family(model.config.model_type, tokenizer))
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
