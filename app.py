@@ -186,6 +186,8 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
             status += " Problems: " + "; ".join(problems)
         return [str(p) for p in outputs], status
 
+    # Every event uses the same models: one concurrency group, so they take turns on the CPU/GPU.
+    shared = {"concurrency_id": "models", "concurrency_limit": concurrency}
     with gr.Blocks(title="Khabar — Arabic news to English", delete_cache=(1800, 3600)) as demo:
         gr.Markdown("# Khabar — Arabic news to English\nPaste an Arabic article: you get the English, a short "
                     "summary in English and Arabic, and a sentence-by-sentence review table.")
@@ -211,7 +213,7 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
                                  column_widths=["4%", "33%", "33%", "10%", "20%"])
             downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False)
             outputs = [english, table, summary_en, summary_ar, downloads, status]
-            button.click(run_article, [arabic, with_summary], outputs, api_name="article")
+            button.click(run_article, [arabic, with_summary], outputs, api_name="article", **shared)
         with gr.Tab("Files"):
             uploads = gr.File(label="Arabic files (.txt, .md, .html, .docx; up to 10 MB each)",
                               file_count="multiple", file_types=UPLOAD_TYPES)
@@ -220,13 +222,15 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
             files_out = gr.File(label="Translated files", file_count="multiple", interactive=False)
             files_status = gr.Markdown()
             files_button.click(translate_files, [uploads, files_summary], [files_out, files_status],
-                               api_name="translate_files")
+                               api_name="translate_files", **shared)
         hidden_text = gr.Textbox(visible=False)
         hidden_rows = gr.JSON(visible=False)
         hidden_a, hidden_b, hidden_c = (gr.Textbox(visible=False) for _ in range(3))
-        gr.Button(visible=False).click(translate, hidden_text, [hidden_a, hidden_rows], api_name="translate")
-        gr.Button(visible=False).click(summarize, hidden_text, [hidden_a, hidden_b, hidden_c], api_name="summarize")
-    demo.queue(max_size=max_queue, default_concurrency_limit=concurrency)
+        gr.Button(visible=False).click(translate, hidden_text, [hidden_a, hidden_rows], api_name="translate",
+                                       **shared)
+        gr.Button(visible=False).click(summarize, hidden_text, [hidden_a, hidden_b, hidden_c],
+                                       api_name="summarize", **shared)
+    demo.queue(max_size=max_queue)
     return demo
 
 

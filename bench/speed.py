@@ -11,8 +11,10 @@ Builds random-weight models with the exact architecture of the published Marian 
 
 Every contender generates exactly the same number of tokens for each sentence (the minimum and
 maximum output lengths are equal), so tokens per second compare like with like. Each contender
-runs in its own process, so peak memory is its own, after the same warm-up; a contender whose run
-is short is timed up to three times and its fastest run counts.
+runs in its own process (greedy, then beam search), so its peak memory is its own (the beam-search
+row shows the peak of the whole process). The fastest of up to three runs counts; the batched
+contenders run twice unless a run takes over 15 s (the first doubles as the warm-up), and the usual
+approach, many small calls, is warmed up on one sentence.
 
     python bench/speed.py --quick      # Marian-base shape, a few articles: a few minutes on 2 cores
     python bench/speed.py              # both shapes, more articles
@@ -42,10 +44,6 @@ SHAPES = {
                                        activation="relu"),
 }
 LENGTH = (1.2, 2)  # output tokens = 1.2 × input tokens + 2, for every contender
-
-
-def _warm_up_text() -> str:
-    return articles(1, seed=99)[0].split("\n\n")[0]
 
 
 def build_model(folder: Path, shape: dict) -> Path:
@@ -104,16 +102,31 @@ def articles(count: int, seed: int = 7) -> list[str]:
     return out
 
 
-WARM_UP = ""  # set in each contender process from _warm_up_text()
-
-
 def _threads(threads: int) -> None:
     import torch
 
     torch.set_num_threads(threads)
 
 
-def run_usual(model_dir: str, docs: list[str], beams: int, device: str, threads: int) -> dict:
+def best_of(work, *, least: int = 1, most: int = 3, budget_s: float = 5.0, warm_s: float = 15.0) -> dict:
+    """Time ``work`` (which returns the tokens it produced) ``least`` times while the runs so far took
+    under ``warm_s``, and again while they took under ``budget_s`` (at most ``most`` runs); the
+    fastest run counts, as with timeit."""
+    runs = []
+    while not runs or (len(runs) < least and sum(runs) < warm_s) or (sum(runs) < budget_s and len(runs) < most):
+        start = time.perf_counter()
+        tokens = work()
+        runs.append(time.perf_counter() - start)
+    return {"seconds": min(runs), "tokens": tokens, "runs": len(runs)}
+
+
+def _cap(source_tokens: int) -> int:
+    from translate.engines import Decoding
+
+    return Decoding(length_ratio=LENGTH[0], length_extra=LENGTH[1]).cap(source_tokens, 10_000)
+
+
+def run_usual(model_dir: str, docs: list[str], beams: list[int], device: str, threads: int) -> list[dict]:
     """transformers generate, one sentence at a time, same sentences and lengths as the others."""
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -127,99 +140,85 @@ def run_usual(model_dir: str, docs: list[str], beams: int, device: str, threads:
         model.half()
     sentences = [p for d in docs for _, p in layout(d, lambda t: len(tokenizer(t)["input_ids"]), 256).flat()]
 
-    def one(sentence: str) -> int:
+    def one(sentence: str, beam: int) -> int:
         ids = tokenizer(sentence, return_tensors="pt").to(device)
         length = _cap(ids["input_ids"].shape[1])
         with torch.inference_mode():
-            model.generate(**ids, num_beams=beams, min_new_tokens=length, max_new_tokens=length, do_sample=False)
+            model.generate(**ids, num_beams=beam, min_new_tokens=length, max_new_tokens=length, do_sample=False)
         return length
 
-    one(sentences[0])  # warm-up
-    return best_of(lambda: sum(one(sentence) for sentence in sentences))
+    results = []
+    for beam in beams:
+        one(sentences[0], beam)  # warm-up: the work is many small calls, so one is enough
+        results.append(best_of(lambda beam=beam: sum(one(sentence, beam) for sentence in sentences)) | _peak())
+    return results
 
 
-def best_of(work, *, budget_s: float = 5.0, most: int = 3) -> dict:
-    """Time ``work`` (which returns the tokens it produced) once, and again while the runs so far
-    took under ``budget_s`` (at most ``most`` runs); the fastest run counts, as with timeit."""
-    runs = []
-    while not runs or (sum(runs) < budget_s and len(runs) < most):
-        start = time.perf_counter()
-        tokens = work()
-        runs.append(time.perf_counter() - start)
-    return {"seconds": min(runs), "tokens": tokens, "runs": len(runs)}
-
-
-def _cap(source_tokens: int) -> int:
-    from translate.engines import Decoding
-
-    return Decoding(length_ratio=LENGTH[0], length_extra=LENGTH[1]).cap(source_tokens, 10_000)
-
-
-def run_project(model_dir: str, docs: list[str], beams: int, device: str, threads: int, engine: str) -> dict:
+def run_project(model_dir: str, docs: list[str], beams: list[int], device: str, threads: int,
+                engine: str) -> list[dict]:
     """This project's Translator over whole documents (segmentation, batching, checks included)."""
     from translate import Translator
 
-    translator = Translator(model_dir, engine=engine, beams=beams, device=device, threads=threads,
-                            output_length=LENGTH, exact_length=True, cache_size=0)
-    translator.translate(WARM_UP)  # warm-up: loads, converts (cached), first batches
+    translator = Translator(model_dir, engine=engine, device=device, threads=threads, output_length=LENGTH,
+                           exact_length=True, cache_size=0)
     tokenizer = translator.loaded.tokenizer
 
     def work() -> int:
         results = translator.translate_batch(docs)
         return sum(_cap(len(tokenizer(s.source)["input_ids"])) for r in results for s in r.segments)
 
-    return best_of(work)
+    results = []
+    for beam in beams:
+        translator.beams = beam
+        results.append(best_of(work, least=2) | _peak())  # the first run doubles as the warm-up
+    return results
 
 
-def run_bare_ct2(model_dir: str, docs: list[str], beams: int, device: str, threads: int) -> dict:
+def run_bare_ct2(model_dir: str, docs: list[str], beams: list[int], device: str, threads: int) -> list[dict]:
     """ctranslate2.Translator.translate_batch on pre-tokenised sentences in the project's batches."""
     import ctranslate2
 
     from translate import Translator
     from translate.engines import converted_model
 
-    project = Translator(model_dir, engine="ctranslate2", beams=beams, device=device, threads=threads, cache_size=0)
+    project = Translator(model_dir, engine="ctranslate2", device=device, threads=threads, cache_size=0)
     compute_type = "float16" if device == "cuda" else "int8"
     tokenizer = project.loaded.tokenizer
-
-    def batches(texts: list[str]) -> list[list[list[str]]]:
-        pieces = [p for d in texts for _, p in project.layout(d).flat()]
-        encoded = tokenizer(pieces)["input_ids"]
-        order = sorted(range(len(pieces)), key=lambda i: len(encoded[i]), reverse=True)
-        return [[tokenizer.convert_ids_to_tokens(encoded[i]) for i in batch]
-                for batch in project._batches(order, encoded)]
-
+    pieces = [p for d in docs for _, p in project.layout(d).flat()]
+    encoded = tokenizer(pieces)["input_ids"]
+    order = sorted(range(len(pieces)), key=lambda i: len(encoded[i]), reverse=True)
+    batches = [[tokenizer.convert_ids_to_tokens(encoded[i]) for i in batch]
+               for batch in project._batches(order, encoded)]
     translator = ctranslate2.Translator(str(converted_model(model_dir, compute_type)), device=device,
                                         compute_type=compute_type, intra_threads=threads)
 
-    def translate(all_batches: list[list[list[str]]]) -> int:
+    def work(beam: int) -> int:
         tokens = 0
-        for batch in all_batches:
+        for batch in batches:
             length = max(_cap(len(source)) for source in batch)
-            translator.translate_batch(batch, beam_size=beams, min_decoding_length=length,
+            translator.translate_batch(batch, beam_size=beam, min_decoding_length=length,
                                        max_decoding_length=length, max_input_length=0,
                                        no_repeat_ngram_size=project.no_repeat_ngram_size)
             tokens += sum(_cap(len(source)) for source in batch)
         return tokens
 
-    translate(batches([WARM_UP]))  # the same warm-up as the project's engines
-    timed = batches(docs)
-    return best_of(lambda: translate(timed))
+    return [best_of(lambda beam=beam: work(beam), least=2) | _peak() for beam in beams]
+
+
+def _peak() -> dict:
+    """The process's peak resident memory so far, in MB."""
+    return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _contender(name: str, args: tuple, queue) -> None:
-    global WARM_UP
-    WARM_UP = _warm_up_text()
     functions = {"usual": run_usual, "project-transformers": run_project, "project-ctranslate2": run_project,
                  "bare-ctranslate2": run_bare_ct2}
     extra = () if name in ("usual", "bare-ctranslate2") else (name.split("-", 1)[1],)
-    result = functions[name](*args, *extra)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put(result)
+    queue.put(functions[name](*args, *extra))
 
 
-def measure(name: str, *args) -> dict:
-    """Run one contender in a fresh process and return its figures."""
+def measure(name: str, *args) -> list[dict]:
+    """Run one contender (greedy, then beam search) in a fresh process and return its figures."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_contender, args=(name, args, queue))
@@ -256,10 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     figures = []
     for shape_name in shapes:
         model_dir = str(build_model(work / shape_name.split()[0], SHAPES[shape_name]))
-        for beams in (1, 4):
-            rows = {}
-            for name in ("usual", "project-transformers", "project-ctranslate2", "bare-ctranslate2"):
-                rows[name] = measure(name, model_dir, docs, beams, device, args.threads)
+        names = ("usual", "project-transformers", "project-ctranslate2", "bare-ctranslate2")
+        measured = {name: measure(name, model_dir, docs, [1, 4], device, args.threads) for name in names}
+        for index, beams in enumerate((1, 4)):
+            rows = {name: measured[name][index] for name in names}
             base, ceiling = rows["usual"], rows["bare-ctranslate2"]
             print(f"\n{shape_name}, {'greedy' if beams == 1 else f'beam {beams}'}")
             print(f"{'contender':<22}{'tokens/s':>10}{'articles/min':>14}{'peak MB':>10}{'× usual':>9}"

@@ -10,19 +10,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import speed
 
 
-def test_every_contender_generates_the_same_number_of_tokens(random_marian, monkeypatch) -> None:
-    monkeypatch.setattr(speed, "WARM_UP", speed._warm_up_text())
+def test_every_contender_generates_the_same_number_of_tokens(random_marian) -> None:
     docs = speed.articles(1)
     model = str(random_marian)
-    results = [
-        speed.run_usual(model, docs, 2, "cpu", 1),
-        speed.run_project(model, docs, 2, "cpu", 1, "transformers"),
-        speed.run_project(model, docs, 2, "cpu", 1, "ctranslate2"),
-        speed.run_bare_ct2(model, docs, 2, "cpu", 1),
+    contenders = [
+        speed.run_usual(model, docs, [1, 2], "cpu", 1),
+        speed.run_project(model, docs, [1, 2], "cpu", 1, "transformers"),
+        speed.run_project(model, docs, [1, 2], "cpu", 1, "ctranslate2"),
+        speed.run_bare_ct2(model, docs, [1, 2], "cpu", 1),
     ]
-    assert len({r["tokens"] for r in results}) == 1
-    assert results[0]["tokens"] > 100
-    assert all(r["seconds"] > 0 and 1 <= r["runs"] <= 3 for r in results)
+    for beam_index in (0, 1):
+        results = [contender[beam_index] for contender in contenders]
+        assert len({r["tokens"] for r in results}) == 1
+        assert results[0]["tokens"] > 100
+        assert all(r["seconds"] > 0 and 1 <= r["runs"] <= 3 and r["peak_mb"] > 0 for r in results)
+        assert all(r["runs"] >= 2 for r in results[1:])
 
 
 def test_articles_are_news_length_and_reproducible() -> None:
