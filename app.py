@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import io
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -162,13 +162,11 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
         source.mkdir()
         for path in paths:
             shutil.copy(path, source / Path(path).name)
-        log = open(os.devnull, "w")  # noqa: SIM115 - closed below
-        try:
-            Run(source, out, service.translator, service.summarizer if with_summary else None, log=log).execute()
+        summarizer = service.summarizer if with_summary else None
+        try:  # the run's report goes to a buffer: the manifest below is what the page shows
+            Run(source, out, service.translator, summarizer, log=io.StringIO()).execute()
         except TranslateError as error:
             raise gr.Error(str(error)) from None
-        finally:
-            log.close()
         records = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
         outputs = [out / o for r in records for o in r["outputs"]]
         problems = [f"{r['input']}: {r['reason']}" for r in records if r["status"] != "done"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +70,7 @@ def test_bad_input_is_a_one_line_error(memorised_marian, tmp_path, capsys, conte
     assert main([str(path), "--model", str(memorised_marian)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
-    assert __import__("re").search(message, err)
+    assert re.search(message, err)
 
 
 def test_missing_file_and_unknown_model(memorised_marian, tmp_path, capsys) -> None:

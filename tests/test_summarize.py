@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_long_articles_say_what_was_summarised(random_mt5, long_input: str, cove
     english = "\n\n".join([factory.ARTICLE_EN] * 6)
     summarizer = Summarizer(str(random_mt5), long_input=long_input, generation=Generation(max_new_tokens=12, beams=1))
     summary = summarizer.summarize(arabic=arabic, english=english)
-    assert __import__("re").fullmatch(coverage, summary.coverage)
+    assert re.fullmatch(coverage, summary.coverage)
     assert summary.english and summary.arabic
     if long_input == "lead":
         first = int(summary.coverage.split()[2])
