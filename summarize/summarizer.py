@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from translate.checks import numbers
+from translate.config import LONG_INPUT, SUMMARY_STRATEGIES, RunConfig
 from translate.errors import TranslateError
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model
 from translate.settings import setting
@@ -17,8 +18,7 @@ PRESETS: dict[str, str] = {
     "english": "sshleifer/distilbart-cnn-12-6",
 }
 ARABIC_MODEL_PRESETS: dict[str, str] = {"default": "Helsinki-NLP/opus-mt-tc-big-en-ar"}
-STRATEGIES = ("native", "translate-back")
-LONG_INPUT = ("lead", "chunks")
+STRATEGIES = SUMMARY_STRATEGIES
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,23 @@ class Summarizer:
         self.long_input = long_input
         self.min_words = min_words
         self._back_translator: Translator | None = None
+
+    @classmethod
+    def from_config(cls, config: RunConfig) -> Summarizer:
+        """The summariser a run configuration describes."""
+        return cls(config.summary_model, strategy=config.summary_strategy, arabic_model=config.arabic_model,
+                   device=config.device, long_input=config.long_input,
+                   generation=Generation(max_new_tokens=config.max_tokens, beams=config.summary_beams,
+                                         max_sentences=config.sentences))
+
+    def signature(self) -> dict:
+        """What decides this summariser's output: strategy, models and revisions, generation settings."""
+        arabic = None
+        if self.strategy == "translate-back":
+            arabic = {"model": self.back_translator.model_name, "revision": self.back_translator.loaded.revision}
+        return {"strategy": self.strategy, "model": self.model_name, "revision": self.loaded.revision,
+                "arabic_model": arabic, "engine": "transformers", "compute_type": self.loaded.dtype,
+                "generation": asdict(self.generation), "long_input": self.long_input}
 
     @property
     def loaded(self) -> LoadedModel:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import socket
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import factory
@@ -44,62 +48,89 @@ def offline(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("models")
+    """Where the tiny models are built: a fresh folder, or with ``KHABAR_TEST_MODELS`` set (local work,
+    not CI) a folder kept between runs and keyed by the builder's source, so a changed builder rebuilds."""
+    keep = os.environ.get("KHABAR_TEST_MODELS")
+    if not keep:
+        return tmp_path_factory.mktemp("models")
+    key = hashlib.sha256(Path(factory.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+    folder = Path(keep) / key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def built(folder: Path, build: Callable[[Path], Path]) -> Path:
+    """``build(folder)``, unless a complete copy is already there; built aside and renamed into place,
+    so that test runs sharing a kept models folder never see half a model."""
+    if (folder / ".complete").is_file():
+        return folder
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+    try:
+        result = build(staging / folder.name)
+        (result / ".complete").touch()
+        if not (folder / ".complete").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(result, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
 def memorised_marian(models_dir) -> Path:
     """A tiny Marian ar→en model that translates :data:`factory.PAIRS` exactly."""
-    folder = factory.build_marian(models_dir / "marian-memorised", source_texts=factory.ARABIC_TEXTS,
-                                  target_texts=factory.ENGLISH_TEXTS)
-    return factory.memorise(folder, factory.PAIRS)
+    return built(models_dir / "marian-memorised", lambda folder: factory.memorise(
+        factory.build_marian(folder, source_texts=factory.ARABIC_TEXTS, target_texts=factory.ENGLISH_TEXTS),
+        factory.PAIRS))
 
 
 @pytest.fixture(scope="session")
 def random_marian(models_dir) -> Path:
     """A tiny Marian ar→en model with random weights."""
-    return factory.build_marian(models_dir / "marian-random", source_texts=factory.ARABIC_TEXTS,
-                                target_texts=factory.ENGLISH_TEXTS, seed=1)
+    return built(models_dir / "marian-random", lambda folder: factory.build_marian(
+        folder, source_texts=factory.ARABIC_TEXTS, target_texts=factory.ENGLISH_TEXTS, seed=1))
 
 
 @pytest.fixture(scope="session")
 def random_m2m100(models_dir) -> Path:
     """A tiny M2M100 model (language tokens, forced first token) with random weights."""
-    return factory.build_m2m100(models_dir / "m2m100-random", source_texts=factory.ARABIC_TEXTS,
-                                target_texts=factory.ENGLISH_TEXTS)
+    return built(models_dir / "m2m100-random", lambda folder: factory.build_m2m100(
+        folder, source_texts=factory.ARABIC_TEXTS, target_texts=factory.ENGLISH_TEXTS))
 
 
 @pytest.fixture(scope="session")
 def memorised_mt5(models_dir) -> Path:
     """A tiny mT5 that writes :data:`factory.SUMMARY_AR` / ``SUMMARY_EN`` for the test article."""
-    folder = factory.build_mt5(models_dir / "mt5-memorised", texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS)
-    return factory.memorise(folder, [
-        (factory.summariser_input(factory.ARTICLE_AR), factory.SUMMARY_AR),
-        (factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN),
-    ], no_repeat_ngram_size=3)
+    return built(models_dir / "mt5-memorised", lambda folder: factory.memorise(
+        factory.build_mt5(folder, texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS), [
+            (factory.summariser_input(factory.ARTICLE_AR), factory.SUMMARY_AR),
+            (factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN),
+        ], no_repeat_ngram_size=3))
 
 
 @pytest.fixture(scope="session")
 def memorised_bart(models_dir) -> Path:
     """A tiny English BART that writes :data:`factory.SUMMARY_EN` for the English test article."""
-    folder = factory.build_bart(models_dir / "bart-memorised", texts=factory.ENGLISH_TEXTS)
-    return factory.memorise(folder, [(factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN)],
-                            no_repeat_ngram_size=3)
+    return built(models_dir / "bart-memorised", lambda folder: factory.memorise(
+        factory.build_bart(folder, texts=factory.ENGLISH_TEXTS),
+        [(factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN)], no_repeat_ngram_size=3))
 
 
 @pytest.fixture(scope="session")
 def memorised_marian_en_ar(models_dir) -> Path:
     """A tiny Marian en→ar model that translates the English of :data:`factory.PAIRS` back exactly."""
-    folder = factory.build_marian(models_dir / "marian-en-ar", source_texts=factory.ENGLISH_TEXTS,
-                                  target_texts=factory.ARABIC_TEXTS)
-    return factory.memorise(folder, [(e, a) for a, e in factory.PAIRS])
+    return built(models_dir / "marian-en-ar", lambda folder: factory.memorise(
+        factory.build_marian(folder, source_texts=factory.ENGLISH_TEXTS, target_texts=factory.ARABIC_TEXTS),
+        [(e, a) for a, e in factory.PAIRS]))
 
 
 @pytest.fixture(scope="session")
 def random_mt5(models_dir) -> Path:
-    return factory.build_mt5(models_dir / "mt5-random", texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS, seed=3)
+    return built(models_dir / "mt5-random", lambda folder: factory.build_mt5(
+        folder, texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS, seed=3))
 
 
 @pytest.fixture(scope="session")
 def random_bart(models_dir) -> Path:
-    return factory.build_bart(models_dir / "bart-random", texts=factory.ENGLISH_TEXTS, seed=3)
+    return built(models_dir / "bart-random", lambda folder: factory.build_bart(folder, texts=factory.ENGLISH_TEXTS,
+                                                                               seed=3))

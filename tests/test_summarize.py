@@ -109,8 +109,8 @@ def test_cli_prints_json_with_both_summaries(memorised_marian, memorised_mt5, tm
     path.write_text(factory.ARTICLE_AR, encoding="utf-8")
     env = {**os.environ, "KHABAR_BEAMS": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "summarize", str(path), "--json", "--model", str(memorised_mt5),
-         "--translation-model", str(memorised_marian)],
+        [sys.executable, "-m", "summarize", str(path), "--json", "--summary-model", str(memorised_mt5),
+         "--model", str(memorised_marian)],
         capture_output=True, cwd=ROOT, env=env, timeout=300,
     )
     assert done.returncode == 0, done.stderr.decode()
@@ -121,8 +121,8 @@ def test_cli_prints_json_with_both_summaries(memorised_marian, memorised_mt5, tm
     assert result["coverage"] == "whole article"
     assert result["translation"] == factory.ARTICLE_EN
     plain = subprocess.run(
-        [sys.executable, "-m", "summarize", str(path), "--model", str(memorised_mt5),
-         "--translation-model", str(memorised_marian)], capture_output=True, cwd=ROOT, env=env, timeout=300,
+        [sys.executable, "-m", "summarize", str(path), "--summary-model", str(memorised_mt5),
+         "--model", str(memorised_marian)], capture_output=True, cwd=ROOT, env=env, timeout=300,
     )
     assert plain.stdout.decode() == f"English: {factory.SUMMARY_EN}\nArabic: {factory.SUMMARY_AR}\n"
 
@@ -131,8 +131,8 @@ def test_cli_short_article_is_an_error(memorised_marian, memorised_mt5, tmp_path
     path = tmp_path / "short.txt"
     path.write_text(factory.PAIRS[0][0], encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "summarize", str(path), "--model", str(memorised_mt5),
-         "--translation-model", str(memorised_marian)], capture_output=True, cwd=ROOT, timeout=300,
+        [sys.executable, "-m", "summarize", str(path), "--summary-model", str(memorised_mt5),
+         "--model", str(memorised_marian)], capture_output=True, cwd=ROOT, timeout=300,
         env={**os.environ, "KHABAR_BEAMS": "1"},
     )
     assert done.returncode == 1

@@ -8,40 +8,22 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from translate.config import CLI_MAX_CHARS, RunConfig, add_arguments, config_from_parser, signature
 from translate.encodings import decode
 from translate.errors import TranslateError
-from translate.models import PRESETS
 from translate.text import check_article
-from translate.translator import ENGINES, Translation, Translator
-
-MAX_CHARS = 1_000_000
+from translate.translator import Translation, Translator
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command's arguments; each maps straight onto a Translator setting."""
+    """The command's arguments: the input, the output form, and the run configuration."""
     parser = argparse.ArgumentParser(
         prog="python -m translate", description="Translate an Arabic news article into English."
     )
     parser.add_argument("input", help="a text file, or - to read standard input")
     parser.add_argument("--json", action="store_true", help="print the document with every segment, score and flag")
-    add_model_arguments(parser)
+    add_arguments(parser, summary=False)
     return parser
-
-
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """The model options shared by every command of the project."""
-    parser.add_argument("--model", help=f"preset ({', '.join(PRESETS)}), hub id or local folder [KHABAR_MODEL]")
-    parser.add_argument("--device", help="auto, cpu, cuda or mps [KHABAR_DEVICE, default auto]")
-    parser.add_argument("--engine", choices=ENGINES, help="generation engine [KHABAR_ENGINE, default transformers]")
-    parser.add_argument("--beams", type=int, help="beam size, 1 for greedy [KHABAR_BEAMS, default 4]")
-    parser.add_argument("--threads", type=int, help="CPU threads [KHABAR_THREADS]")
-    parser.add_argument("--keep-diacritics", action="store_true", help="do not strip Arabic diacritics")
-
-
-def translator_from(args: argparse.Namespace) -> Translator:
-    """A Translator configured from parsed command-line arguments."""
-    return Translator(args.model, device=args.device, engine=args.engine, beams=args.beams,
-                      threads=args.threads, strip_diacritics=not args.keep_diacritics)
 
 
 def read_input(source: str) -> str:
@@ -58,6 +40,11 @@ def read_input(source: str) -> str:
     except OSError as error:
         raise TranslateError(f"Cannot read '{source}': {error.strerror}.") from None
     return decode(data, name=f"'{source}'")
+
+
+def read_article(source: str, config: RunConfig) -> str:
+    """The normalised article from a file or standard input, checked as every front end checks it."""
+    return check_article(read_input(source), max_chars=CLI_MAX_CHARS, strip_diacritics=not config.keep_diacritics)
 
 
 def progress_bar(total_hint: str):
@@ -78,24 +65,28 @@ def progress_bar(total_hint: str):
     return update
 
 
-def as_json(translation: Translation) -> str:
-    """The translation as a JSON document."""
+def as_json(translation: Translation, translator: Translator) -> str:
+    """The translation as a JSON document, with the signature of what made it."""
     return json.dumps(
-        {"text": translation.text, "segments": [asdict(s) for s in translation.segments]},
+        {"text": translation.text, "segments": [asdict(s) for s in translation.segments],
+         "signature": signature(translator)},
         ensure_ascii=False, indent=2,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code (0 ok, 1 error, 2 usage)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    config = config_from_parser(parser, args)
     try:
-        text = check_article(read_input(args.input), max_chars=MAX_CHARS)
-        translation = translator_from(args).translate(text, progress=progress_bar("Translating"))
+        text = read_article(args.input, config)
+        translator = Translator.from_config(config)
+        translation = translator.translate(text, progress=progress_bar("Translating"))
+        print(as_json(translation, translator) if args.json else translation.text)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(as_json(translation) if args.json else translation.text)
     return 0
 
 

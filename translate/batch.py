@@ -18,13 +18,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from translate.config import FILE_MAX_BYTES, add_arguments, config_from_parser
 from translate.errors import TranslateError
 from translate.formats import SUPPORTED, Parsed, parse
 from translate.text import has_arabic
 
 MANIFEST = "manifest.jsonl"
 TEMP_MARK = ".khabar-tmp"
-MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -126,7 +126,7 @@ class Run:
     summarizer: object | None
     force: bool = False
     text_field: str = "text"
-    max_bytes: int = MAX_BYTES
+    max_bytes: int = FILE_MAX_BYTES
     group_units: int = 64
     log: object = field(default_factory=lambda: sys.stderr)
     totals: Counter = field(default_factory=Counter)
@@ -284,22 +284,15 @@ class Progress:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from translate.__main__ import add_model_arguments
-
     parser = argparse.ArgumentParser(prog="python -m translate.batch",
                                      description="Translate and summarise every article in a folder.")
     parser.add_argument("in_dir", help="folder of Arabic articles (.txt .md .html .htm .docx .jsonl)")
     parser.add_argument("out_dir", help="folder for the translations, summaries and manifest.jsonl")
-    add_model_arguments(parser)
-    summary = parser.add_mutually_exclusive_group()
-    summary.add_argument("--summary-model", help="summary model: preset, hub id or folder [KHABAR_SUMMARY_MODEL]")
-    summary.add_argument("--no-summary", action="store_true", help="translate only")
-    parser.add_argument("--summary-strategy", choices=("native", "translate-back"))
-    parser.add_argument("--arabic-model", help="en→ar model for --summary-strategy translate-back")
+    add_arguments(parser)
     parser.add_argument("--force", action="store_true", help="redo every file, even those already done")
     parser.add_argument("--jobs", type=int, help="CPU threads the models may use (default: all cores)")
     parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
-    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="larger files fail (default 10 MB)")
+    parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES, help="larger files fail (default 10 MB)")
     parser.add_argument("--group-size", type=int, default=64, help="texts translated together per batch (default 64)")
     return parser
 
@@ -317,14 +310,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"OUT_DIR '{args.out_dir}' exists and is not a folder")
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be 1 or more")
+    if args.jobs:
+        args.threads = args.jobs
+    config = config_from_parser(parser, args)
     try:
         from summarize import Summarizer
         from translate.translator import Translator
 
-        translator = Translator(args.model, device=args.device, engine=args.engine, beams=args.beams,
-                                threads=args.jobs or args.threads, strip_diacritics=not args.keep_diacritics)
-        summarizer = None if args.no_summary else Summarizer(
-            args.summary_model, strategy=args.summary_strategy, arabic_model=args.arabic_model, device=args.device)
+        translator = Translator.from_config(config)
+        summarizer = Summarizer.from_config(config) if config.summary else None
         return Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
                    max_bytes=args.max_bytes, group_units=max(1, args.group_size)).execute()
     except TranslateError as error:

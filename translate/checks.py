@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from translate.config import MIN_SCORE
 from translate.text import ARABIC_LETTER, normalize
 
 NUMBERS = "numbers"
@@ -70,15 +71,29 @@ def repeats(target: str) -> bool:
     return False
 
 
-def flags_for(source: str, target: str, *, truncated: bool = False, score: float = 0.0,
-              min_score: float = -1.5) -> tuple[str, ...]:
-    """All flags that apply to one translated piece, in :data:`ALL_FLAGS` order."""
-    raised: Iterable[tuple[str, bool]] = (
-        (NUMBERS, numbers_differ(source, target)),
-        (UNTRANSLATED, untranslated(source, target)),
-        (LENGTH, length_off(source, target)),
-        (REPETITION, repeats(target)),
-        (TRUNCATED, truncated),
-        (LOW_CONFIDENCE, score < min_score),
+def check(source: str, target: str, *, truncated: bool = False, score: float = 0.0,
+          min_score: float = MIN_SCORE) -> dict[str, str]:
+    """Every flag that applies to one translated piece, in :data:`ALL_FLAGS` order, each with a
+    short detail saying what is wrong."""
+    raised: Iterable[tuple[str, bool, str]] = (
+        (NUMBERS, numbers_differ(source, target), "the numbers differ"),
+        (UNTRANSLATED, untranslated(source, target), "Arabic left in the English"),
+        (LENGTH, length_off(source, target), f"length ratio {len(target) / max(1, len(source)):.1f}"),
+        (REPETITION, repeats(target), "the output repeats itself"),
+        (TRUNCATED, truncated, "stopped at its length cap"),
+        (LOW_CONFIDENCE, score < min_score, f"confidence {confidence(score)}/100"),
     )
-    return tuple(name for name, applies in raised if applies)
+    return {name: detail for name, applies, detail in raised if applies}
+
+
+def flags_for(source: str, target: str, *, truncated: bool = False, score: float = 0.0,
+              min_score: float = MIN_SCORE) -> tuple[str, ...]:
+    """The names of the flags :func:`check` raises."""
+    return tuple(check(source, target, truncated=truncated, score=score, min_score=min_score))
+
+
+def confidence(score: float) -> int:
+    """A 0–100 confidence figure from a mean token log-probability (the geometric-mean token probability)."""
+    import math
+
+    return max(0, min(100, round(100 * math.exp(score)))) if score > float("-inf") else 0

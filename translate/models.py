@@ -70,21 +70,101 @@ def set_threads(threads: int | None) -> int:
     return torch.get_num_threads()
 
 
+T5_FAMILY = ("t5", "mt5", "umt5")
+
+
+def resolve_dtype(device: str, model_type: str, requested: str | None = None, *, bf16_supported: bool | None = None
+                  ) -> str:
+    """The precision to load weights in: ``requested`` (or ``KHABAR_DTYPE``) unless ``auto``; else
+    float32 on CPU/MPS, float16 on CUDA, except T5-family models, which overflow in float16 and
+    get bfloat16 where the GPU supports it, else float32."""
+    chosen = setting("dtype", requested, "auto")
+    if chosen != "auto":
+        return chosen
+    if not device.startswith("cuda"):
+        return "float32"
+    if model_type in T5_FAMILY:
+        if bf16_supported is None:
+            import torch
+
+            bf16_supported = torch.cuda.is_bf16_supported()
+        return "bfloat16" if bf16_supported else "float32"
+    return "float16"
+
+
+def ctranslate2_compute_type(device: str, model_type: str, requested: str | None = None, *,
+                             bf16_supported: bool | None = None) -> str:
+    """CTranslate2's quantization: ``requested`` (or ``KHABAR_COMPUTE_TYPE``), else int8 on CPU, and on
+    CUDA float16, or for T5-family models int8_bfloat16 (float16 overflows), or int8_float32 without bfloat16."""
+    chosen = setting("compute_type", requested, "")
+    if chosen:
+        return chosen
+    if not device.startswith("cuda"):
+        return "int8"
+    if model_type in T5_FAMILY:
+        if bf16_supported is None:
+            import torch
+
+            bf16_supported = torch.cuda.is_bf16_supported()
+        return "int8_bfloat16" if bf16_supported else "int8_float32"
+    return "float16"
+
+
+@functools.cache
+def model_revision(name: str) -> str:
+    """Which exact weights ``name`` is: for a local folder, a hash of its files' names, sizes and
+    contents; for a hub id, the commit of the snapshot in the local cache (``unknown`` if none)."""
+    import hashlib
+
+    folder = Path(name)
+    if folder.is_dir():
+        outer = hashlib.sha256()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            inner = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    inner.update(block)
+            outer.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0{inner.hexdigest()}\n"
+                         .encode())
+        return "sha256:" + outer.hexdigest()[:16]
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        cached = try_to_load_from_cache(name, "config.json")
+    except Exception:  # a malformed id or cache: the revision is simply not known
+        cached = None
+    if isinstance(cached, str) and "/snapshots/" in cached:
+        return cached.split("/snapshots/")[1].split("/")[0]
+    return "unknown"
+
+
 class LoadedModel:
     """A model's tokenizer and configuration, and its weights on ``device`` once first used
     (the CTranslate2 engine never needs them in memory)."""
 
-    def __init__(self, name: str, tokenizer: Any, config: Any, device: str) -> None:
+    def __init__(self, name: str, tokenizer: Any, config: Any, device: str, dtype: str | None = None) -> None:
         self.name, self.tokenizer, self.config, self.device = name, tokenizer, config, device
+        self.requested_dtype = dtype
         self.family = _family(config.model_type, tokenizer)
+
+    @property
+    def revision(self) -> str:
+        """Which exact weights these are (see :func:`model_revision`)."""
+        commit = getattr(self.config, "_commit_hash", None)
+        return commit if commit and not Path(self.name).is_dir() else model_revision(self.name)
+
+    @property
+    def dtype(self) -> str:
+        """The precision the weights load in (see :func:`resolve_dtype`)."""
+        return resolve_dtype(self.device, self.config.model_type, self.requested_dtype)
 
     @functools.cached_property
     def model(self) -> Any:
-        """The seq2seq model (half precision on GPUs, safetensors preferred, never remote code)."""
+        """The seq2seq model (precision by :func:`resolve_dtype`, safetensors preferred, never remote code)."""
         import torch
         from transformers import AutoModelForSeq2SeqLM
 
-        dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
+        dtype = getattr(torch, self.dtype)
         model = _from_pretrained(AutoModelForSeq2SeqLM, self.name, dtype=dtype)
         model.to(self.device).eval()
         # An end token forced at the length cap would hide truncation, which the checks must see.
@@ -142,7 +222,7 @@ def _family(model_type: str, tokenizer: Any) -> str:
 
 
 @functools.cache
-def load_model(name: str, device: str = "cpu") -> LoadedModel:
+def load_model(name: str, device: str = "cpu", dtype: str | None = None) -> LoadedModel:
     """Load a model's tokenizer and configuration once per process, from a hub id or a local
     folder; the weights follow on first use of ``.model``."""
     import transformers
@@ -153,7 +233,7 @@ def load_model(name: str, device: str = "cpu") -> LoadedModel:
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     config = _from_pretrained(AutoConfig, name)
-    return LoadedModel(name, _from_pretrained(AutoTokenizer, name), config, device)
+    return LoadedModel(name, _from_pretrained(AutoTokenizer, name), config, device, dtype)
 
 
 def _from_pretrained(loader: Any, name: str, **options: Any) -> Any:

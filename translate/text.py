@@ -61,9 +61,9 @@ def arabic_share(text: str) -> float:
     return arabic / (arabic + latin) if arabic + latin else 0.0
 
 
-def check_article(text: str, *, max_chars: int) -> str:
+def check_article(text: str, *, max_chars: int, strip_diacritics: bool = True) -> str:
     """Return the normalised article, or raise :class:`TranslateError` saying what is wrong."""
-    cleaned = normalize(text)
+    cleaned = normalize(text, strip_diacritics=strip_diacritics)
     if not cleaned:
         raise TranslateError("The input is empty: paste or give an Arabic article to translate.")
     if len(text) > max_chars:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from translate.cache import LRUCache
-from translate.checks import flags_for
+from translate.checks import check
+from translate.config import ENGINES, MIN_SCORE, RunConfig
 from translate.engines import CTranslate2Engine, Decoding, Engine, Hypothesis, TransformersEngine
 from translate.errors import TranslateError
-from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
+from translate.models import (
+    LoadedModel,
+    ctranslate2_compute_type,
+    load_model,
+    resolve_device,
+    resolve_model,
+    set_threads,
+)
 from translate.settings import setting
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
 
 Progress = Callable[[int, int], None]
-ENGINES = ("transformers", "ctranslate2")
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,7 @@ class Segment:
     paragraph: int  # index of the paragraph it belongs to
     score: float  # mean token log-probability of the target (0.0 when copied unchanged)
     flags: tuple[str, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)  # flag → what is wrong, for the editor
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,9 @@ class Translator:
         max_input_tokens: int | None = None,
         no_repeat_ngram_size: int = 4,
         strip_diacritics: bool = True,
-        min_score: float = -1.5,
+        min_score: float = MIN_SCORE,
         compute_type: str | None = None,
+        dtype: str | None = None,
         output_length: tuple[float, int] = (2.0, 10),
         exact_length: bool = False,
         cache_size: int = 20_000,
@@ -85,6 +95,7 @@ class Translator:
         self.strip_diacritics = strip_diacritics
         self.min_score = min_score
         self.compute_type = compute_type
+        self.dtype = dtype
         self.output_length = output_length
         self.exact_length = exact_length
         self.source_language = source_language
@@ -92,19 +103,50 @@ class Translator:
         self.cache: LRUCache[Hypothesis] = LRUCache(cache_size)
         self._engine: Engine | None = None
 
+    @classmethod
+    def from_config(cls, config: RunConfig, **options: Any) -> Translator:
+        """The translator a run configuration describes (``options`` for settings it does not hold)."""
+        return cls(config.model, device=config.device, engine=config.engine, beams=config.beams,
+                   threads=config.threads or None, batch_tokens=config.batch_tokens,
+                   strip_diacritics=not config.keep_diacritics, compute_type=config.compute_type,
+                   dtype=config.dtype, **options)
+
     @property
     def loaded(self) -> LoadedModel:
         """The tokenizer and model (loaded now if this is the first use)."""
-        loaded = load_model(self.model_name, self.device)
+        loaded = load_model(self.model_name, self.device, self.dtype)
         loaded.set_source_language(self.source_language)
         return loaded
+
+    @property
+    def effective_compute_type(self) -> str:
+        """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
+        if self.engine_name == "ctranslate2":
+            return ctranslate2_compute_type(self.device, self.loaded.config.model_type, self.compute_type)
+        return self.loaded.dtype
+
+    def signature(self) -> dict[str, Any]:
+        """What decides this translator's output: model and revision, engine, precision, decoding."""
+        decoding = self.decoding
+        return {
+            "model": self.model_name,
+            "revision": self.loaded.revision,
+            "engine": self.engine_name,
+            "compute_type": self.effective_compute_type,
+            "languages": f"{self.source_language}-{self.target_language}",
+            "decoding": {"beams": decoding.beams, "no_repeat_ngram_size": decoding.no_repeat_ngram_size,
+                         "length": [decoding.length_ratio, decoding.length_extra]},
+            "keep_diacritics": not self.strip_diacritics,
+            "min_score": self.min_score,
+        }
 
     @property
     def engine(self) -> Engine:
         """The generation back end (built now if this is the first use)."""
         if self._engine is None:
             if self.engine_name == "ctranslate2":
-                self._engine = CTranslate2Engine(self.loaded, compute_type=self.compute_type, threads=self.threads)
+                self._engine = CTranslate2Engine(self.loaded, compute_type=self.effective_compute_type,
+                                                 threads=self.threads)
             else:
                 self._engine = TransformersEngine(self.loaded)
         return self._engine
@@ -212,15 +254,9 @@ class Translator:
             yield batch
 
     def _document(self, item: Layout, hypotheses: Sequence[Hypothesis]) -> Translation:
-        segments = tuple(
-            Segment(
-                source=piece,
-                target=hyp.text,
-                paragraph=paragraph,
-                score=round(hyp.score, 4),
-                flags=flags_for(piece, hyp.text, truncated=hyp.truncated, score=hyp.score, min_score=self.min_score)
-                if self._translatable(piece) else (),
-            )
-            for (paragraph, piece), hyp in zip(item.flat(), hypotheses, strict=True)
-        )
-        return Translation(item.assemble([s.target for s in segments]), segments)
+        segments = []
+        for (paragraph, piece), hyp in zip(item.flat(), hypotheses, strict=True):
+            details = check(piece, hyp.text, truncated=hyp.truncated, score=hyp.score,
+                            min_score=self.min_score) if self._translatable(piece) else {}
+            segments.append(Segment(piece, hyp.text, paragraph, round(hyp.score, 4), tuple(details), details))
+        return Translation(item.assemble([s.target for s in segments]), tuple(segments))

@@ -1,0 +1,194 @@
+"""One run configuration for every front end: its options, its limits, and the signature that
+says which model and settings made an output.
+
+Precedence is argument > ``KHABAR_*`` environment variable > default, resolved in
+:meth:`RunConfig.from_args` (and :meth:`RunConfig.resolved` for library callers).
+Front ends call :func:`add_arguments` and :meth:`RunConfig.from_args`; none re-declares an option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from translate.errors import TranslateError
+from translate.settings import setting
+
+VERSION = "0.2.0"
+
+# --- limits, defined once -------------------------------------------------------------------------
+ARTICLE_MAX_CHARS = 100_000  # one pasted article (app, HTTP API), checked before and after normalising
+CLI_MAX_CHARS = 1_000_000  # one article given to the command line
+TOKENS_PER_CHAR = 0.5  # usual model tokens per Arabic character; the token bound is 4x the usual count
+ARTICLE_MAX_TOKENS = int(4 * TOKENS_PER_CHAR * ARTICLE_MAX_CHARS)
+FILE_MAX_BYTES = 10 * 1024 * 1024  # one input file (batch job default, app uploads)
+FILE_MAX_CHARS = 200_000  # text characters in one uploaded file (app, HTTP API)
+DOCX_MAX_RATIO = 50  # a .docx may unpack to at most 50x its size ...
+DOCX_MAX_UNPACKED = 200 * 1024 * 1024  # ... and at most 200 MB ...
+DOCX_MAX_ENTRIES = 2_000  # ... in at most this many archive entries
+INPUT_TYPES = (".txt", ".md", ".html", ".htm", ".docx", ".jsonl")  # the batch job reads these
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".docx")  # the app and HTTP API accept these
+REQUEST_MAX_BYTES = 4 * ARTICLE_MAX_CHARS + 64 * 1024  # an HTTP body (UTF-8 Arabic is 2 bytes a char)
+QUEUE_SIZE = 16  # requests waiting for the models (app and HTTP API together)
+SCRATCH_MAX_AGE_S = 3600  # the app's temporary files are removed after an hour
+
+# --- thresholds, defined once ---------------------------------------------------------------------
+MIN_SCORE = -1.5  # mean token log-probability below which a sentence is flagged low_confidence
+
+ENGINES = ("transformers", "ctranslate2")
+SUMMARY_STRATEGIES = ("native", "translate-back")
+LONG_INPUT = ("lead", "chunks")
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that decides what a run produces (and how fast), resolved once."""
+
+    model: str = "default"  # preset, hub id or local folder
+    engine: str = "transformers"
+    device: str = "auto"
+    compute_type: str | None = None  # CTranslate2 quantization; None picks int8 on CPU, float16/bfloat16 on GPU
+    dtype: str = "auto"  # transformers weights precision; auto picks by device and model family
+    beams: int = 4
+    batch_tokens: int = 4096
+    threads: int = 0  # 0: the library's default
+    keep_diacritics: bool = False
+    glossary: str | None = None  # path of a glossary file
+    summary: bool = True
+    summary_strategy: str = "native"
+    summary_model: str | None = None  # None: the strategy's default preset
+    summary_engine: str | None = None  # None: the same as engine
+    arabic_model: str | None = None  # en→ar model of translate-back; None: its default preset
+    sentences: int = 3
+    max_tokens: int = 84
+    summary_beams: int = 4
+    long_input: str = "lead"
+
+    def __post_init__(self) -> None:
+        checks = (
+            (self.engine in ENGINES, f"Unknown engine '{self.engine}': use {' or '.join(ENGINES)}."),
+            (self.summary_engine in (None, *ENGINES),
+             f"Unknown summary engine '{self.summary_engine}': use {' or '.join(ENGINES)}."),
+            (self.summary_strategy in SUMMARY_STRATEGIES,
+             f"Unknown summary strategy '{self.summary_strategy}': use {' or '.join(SUMMARY_STRATEGIES)}."),
+            (self.long_input in LONG_INPUT,
+             f"Unknown way to handle long articles '{self.long_input}': use lead or chunks."),
+            (self.dtype in DTYPES, f"Unknown dtype '{self.dtype}': use {', '.join(DTYPES)}."),
+            (self.beams >= 1 and self.summary_beams >= 1, "The number of beams must be 1 or more."),
+            (self.threads >= 0, "The number of threads must be 1 or more."),
+            (self.batch_tokens >= 16, "The batch token budget must be at least 16."),
+            (self.sentences >= 1, "A summary needs at least 1 sentence."),
+            (self.max_tokens >= 8, "A summary needs at least 8 tokens."),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise TranslateError(message)
+
+    @property
+    def effective_summary_engine(self) -> str:
+        """The engine the summaries use."""
+        return self.summary_engine or self.engine
+
+    @classmethod
+    def resolved(cls, **arguments: Any) -> RunConfig:
+        """A configuration from keyword arguments (None = not given), ``KHABAR_*`` variables and defaults."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            given = arguments.pop(item.name, None)
+            default = item.default
+            if isinstance(default, bool):
+                env = setting(item.name, None, "")
+                values[item.name] = given if given is not None else (
+                    env.lower() in ("1", "true", "yes", "on") if env else default)
+            elif default is None:
+                value = setting(item.name, given, "")
+                values[item.name] = value if value != "" else None
+            else:
+                values[item.name] = setting(item.name, given, default)
+        if arguments:
+            raise TypeError(f"unknown settings: {', '.join(sorted(arguments))}")
+        if values["glossary"] is not None:
+            values["glossary"] = str(Path(values["glossary"]).expanduser())
+        return cls(**values)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> RunConfig:
+        """The configuration from arguments parsed with :func:`add_arguments`."""
+        given = {item.name: getattr(args, item.name, None) for item in fields(cls)}
+        given["keep_diacritics"] = True if getattr(args, "keep_diacritics", False) else None
+        given["summary"] = False if getattr(args, "no_summary", False) else None
+        return cls.resolved(**given)
+
+    def replace(self, **changes: Any) -> RunConfig:
+        """A copy with some settings changed."""
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True) -> None:
+    """Declare the run configuration's options on ``parser`` (once for every front end)."""
+    from translate.models import PRESETS
+
+    model = parser.add_argument_group("translation")
+    model.add_argument("--model", help=f"translation model: preset ({', '.join(PRESETS)}), hub id or local "
+                       "folder [KHABAR_MODEL, default 'default']")
+    model.add_argument("--engine", choices=ENGINES, help="generation engine [KHABAR_ENGINE, default transformers]")
+    model.add_argument("--device", help="auto, cpu, cuda or mps [KHABAR_DEVICE, default auto]")
+    model.add_argument("--compute-type", help="CTranslate2 quantization, e.g. int8, float16, bfloat16 "
+                       "[KHABAR_COMPUTE_TYPE, default by device and model]")
+    model.add_argument("--dtype", choices=DTYPES, help="transformers weights precision [KHABAR_DTYPE, default auto]")
+    model.add_argument("--beams", type=int, help="beam size, 1 for greedy [KHABAR_BEAMS, default 4]")
+    model.add_argument("--batch-tokens", type=int, help="padded source tokens per batch [KHABAR_BATCH_TOKENS, "
+                       "default 4096]")
+    model.add_argument("--threads", type=int, help="CPU threads [KHABAR_THREADS, default all cores]")
+    model.add_argument("--keep-diacritics", action="store_true", default=False,
+                       help="do not strip Arabic diacritics [KHABAR_KEEP_DIACRITICS]")
+    model.add_argument("--glossary", help="house-style glossary file (.tsv or .csv) [KHABAR_GLOSSARY]")
+    if not summary:
+        return
+    group = parser.add_argument_group("summaries")
+    switch = group.add_mutually_exclusive_group()
+    switch.add_argument("--summary-model", help="summary model: preset, hub id or folder [KHABAR_SUMMARY_MODEL]")
+    switch.add_argument("--no-summary", action="store_true", help="translate only [KHABAR_SUMMARY=0]")
+    group.add_argument("--summary-strategy", choices=SUMMARY_STRATEGIES,
+                       help="native or translate-back [KHABAR_SUMMARY_STRATEGY, default native]")
+    group.add_argument("--summary-engine", choices=ENGINES, help="engine for summaries [KHABAR_SUMMARY_ENGINE, "
+                       "default: the same as --engine]")
+    group.add_argument("--arabic-model", help="en→ar model for translate-back [KHABAR_ARABIC_MODEL]")
+    group.add_argument("--sentences", type=int, help="most sentences per summary [KHABAR_SENTENCES, default 3]")
+    group.add_argument("--max-tokens", type=int, help="longest summary in tokens [KHABAR_MAX_TOKENS, default 84]")
+    group.add_argument("--summary-beams", type=int, help="beam size for summaries [KHABAR_SUMMARY_BEAMS, "
+                       "default 4]")
+    group.add_argument("--long-input", choices=LONG_INPUT, help="an article longer than the summariser's window: "
+                       "summarise its lead, or chunks then their summaries [KHABAR_LONG_INPUT, default lead]")
+
+
+def config_from_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RunConfig:
+    """:meth:`RunConfig.from_args`, with a bad setting reported as a usage error (exit code 2)."""
+    try:
+        return RunConfig.from_args(args)
+    except TranslateError as error:
+        parser.error(str(error))
+        raise  # parser.error exits; this line is never reached
+
+
+def digest(payload: Any) -> str:
+    """A short stable hash of a JSON-able value."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def signature(translator: Any, summarizer: Any = None) -> dict[str, Any]:
+    """What made an output: the project version, the translation model (id and revision), engine,
+    compute type, decoding settings and glossary, and the summary model and strategy (or None)."""
+    return {
+        "khabar": VERSION,
+        "translation": translator.signature(),
+        "summary": summarizer.signature() if summarizer is not None else None,
+    }
