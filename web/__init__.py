@@ -1,0 +1,1 @@
+"""The web front ends: the editors' Gradio app and the LibreTranslate-compatible HTTP API, over one Service."""
