@@ -1,0 +1,278 @@
+"""The LibreTranslate-compatible API as its clients call it, against a live server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import io
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import docx
+import factory
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from translate import Translator
+from translate.config import ARTICLE_MAX_CHARS
+from web.libretranslate import install
+from web.service import Service
+
+P = factory.PAIRS
+
+
+def start(app: FastAPI) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` on a free loopback port in a thread; return its URL and a stop function."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+def api_server(service: Service) -> tuple[str, Callable[[], None]]:
+    """The API alone, as ``python app.py --no-ui`` serves it."""
+    from web.server import create_app
+
+    return start(create_app(service, ui=False))
+
+
+@pytest.fixture(scope="module")
+def translator(memorised_marian) -> Translator:
+    return Translator(str(memorised_marian), beams=1)
+
+
+@pytest.fixture(scope="module")
+def url(translator) -> Iterator[str]:
+    address, stop = api_server(Service(translator, None))
+    yield address
+    stop()
+
+
+@pytest.fixture()
+def keyed_url(translator, monkeypatch) -> Iterator[str]:
+    monkeypatch.setenv("KHABAR_API_KEYS", "k-one, k-two")
+    address, stop = api_server(Service(translator, None))
+    yield address
+    stop()
+
+
+def test_libretranslatepy_client_translates_detects_and_lists_languages(url) -> None:
+    from libretranslatepy import LibreTranslateAPI
+
+    client = LibreTranslateAPI(url)
+    assert client.translate(factory.ARTICLE_AR, "ar", "en") == factory.ARTICLE_EN
+    assert client.translate(P[3][0], "auto", "en") == P[3][1]
+    detected = client.detect(P[0][0])
+    assert detected[0]["language"] == "ar" and 50 <= detected[0]["confidence"] <= 100
+    assert client.languages() == [{"code": "ar", "name": "Arabic", "targets": ["en"]},
+                                  {"code": "en", "name": "English", "targets": []}]
+
+
+def test_weblate_style_json_list_with_a_key(keyed_url) -> None:
+    answer = httpx.post(f"{keyed_url}/translate", json={
+        "q": [P[0][0], P[1][0]], "source": "ar", "target": "en", "format": "text", "api_key": "k-two"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"translatedText": [P[0][1], P[1][1]]}
+
+
+def test_nextcloud_style_multipart_html_with_a_json_encoded_list(url) -> None:
+    pages = [f"<p>{P[2][0]}</p>", f"<div><b>{P[4][0]}</b></div>"]
+    answer = httpx.post(f"{url}/translate", files={
+        "q": (None, json.dumps(pages, ensure_ascii=False)), "source": (None, "auto"), "target": (None, "en"),
+        "format": (None, "html")}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["translatedText"] == [f"<p>{P[2][1]}</p>", f"<div><b>{P[4][1]}</b></div>"]
+    assert [d["language"] for d in body["detectedLanguage"]] == ["ar", "ar"]
+
+
+def test_crow_style_urlencoded_with_an_empty_key(url) -> None:
+    answer = httpx.post(f"{url}/translate", data={"q": P[5][0], "source": "ar", "target": "en", "api_key": ""},
+                        timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"translatedText": P[5][1]}
+
+
+def test_alternatives_and_khabar_segments_on_request(url) -> None:
+    answer = httpx.post(f"{url}/translate", json={"q": P[3][0] + " " + P[6][0], "source": "ar", "target": "en",
+                                                  "alternatives": 3, "segments": True}, timeout=60).json()
+    assert answer["translatedText"] == f"{P[3][1]} {P[6][1]}"
+    assert answer["alternatives"] == []
+    assert [s["target"] for s in answer["segments"]] == [P[3][1], P[6][1]]
+    assert set(answer["segments"][0]) == {"source", "target", "score", "flags", "details"}
+    plain = httpx.post(f"{url}/translate", json={"q": P[3][0], "source": "ar", "target": "en"}, timeout=60).json()
+    assert plain == {"translatedText": P[3][1]}
+
+
+def test_detect_takes_q_from_the_query_string(url) -> None:
+    answer = httpx.post(f"{url}/detect", params={"q": P[1][0]}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()[0]["language"] == "ar"
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("story.docx", _docx([P[0][0], P[7][0]]), [P[0][1], P[7][1]]),
+    ("page.html", f"<html><body><h1>{P[6][0]}</h1><p>{P[3][0]}</p></body></html>".encode(), [P[6][1], P[3][1]]),
+], ids=["docx", "html"])
+def test_translate_file_then_download_once(url, name: str, data: bytes, expected: list[str]) -> None:
+    answer = httpx.post(f"{url}/translate_file", files={"file": (name, data)},
+                        data={"source": "ar", "target": "en"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    link = answer.json()["translatedFileUrl"]
+    assert link.startswith(f"{url}/download_file/")
+    first = httpx.get(link, timeout=30)
+    assert first.status_code == 200
+    assert "attachment" in first.headers["content-disposition"]
+    if name.endswith(".docx"):
+        text = [p.text for p in docx.Document(io.BytesIO(first.content)).paragraphs]
+    else:
+        text = [line for line in (first.text.replace("<", "\n<").replace(">", ">\n")).splitlines()
+                if line.strip() and not line.startswith("<")]
+    assert text == expected
+    second = httpx.get(link, timeout=30)
+    assert second.status_code == 404
+    assert "error" in second.json()
+
+
+LONG = "ق" * (ARTICLE_MAX_CHARS + 1)
+ERRORS = [
+    ("missing-q", "post", "/translate", {"json": {"source": "ar", "target": "en"}}, 400,
+     {"error": "Invalid request: missing q parameter"}),
+    ("empty-q", "post", "/translate", {"data": {"q": "", "source": "ar", "target": "en"}}, 400,
+     {"error": "Invalid request: missing q parameter"}),
+    ("missing-source", "post", "/translate", {"json": {"q": P[0][0], "target": "en"}}, 400,
+     {"error": "Invalid request: missing source parameter"}),
+    ("target-fr", "post", "/translate", {"json": {"q": P[0][0], "source": "ar", "target": "fr"}}, 400,
+     {"error": "fr is not supported"}),
+    ("source-de", "post", "/translate", {"json": {"q": P[0][0], "source": "de", "target": "en"}}, 400,
+     {"error": "de is not supported"}),
+    ("too-long", "post", "/translate", {"json": {"q": LONG, "source": "ar", "target": "en"}}, 400,
+     {"error": f"Invalid request: request ({ARTICLE_MAX_CHARS + 1}) exceeds text limit ({ARTICLE_MAX_CHARS})"}),
+    ("bad-format", "post", "/translate", {"json": {"q": P[0][0], "source": "ar", "target": "en", "format": "pdf"}},
+     400, {"error": "Invalid request: format pdf is not supported (use text or html)"}),
+    ("bad-json", "post", "/translate", {"content": b"{nope", "headers": {"content-type": "application/json"}}, 400,
+     {"error": "Invalid request: the body is not valid JSON"}),
+    ("not-arabic", "post", "/translate", {"json": {"q": "The weather is fine today.", "source": "ar",
+                                                   "target": "en"}}, 400, None),
+    ("get-translate", "get", "/translate", {}, 405, {"error": "Method GET is not allowed on /translate"}),
+    ("delete-languages", "delete", "/languages", {}, 405, {"error": "Method DELETE is not allowed on /languages"}),
+    ("suggest", "post", "/suggest", {"data": {"q": "x"}}, 403, {"error": "Suggestions are disabled on this server"}),
+    ("file-type", "post", "/translate_file", {"files": {"file": ("a.pdf", b"%PDF")},
+                                              "data": {"source": "ar", "target": "en"}}, 400,
+     {"error": ".pdf file format is not supported (use .txt, .md, .html, .htm, .docx)"}),
+    ("no-file", "post", "/translate_file", {"data": {"source": "ar", "target": "en"}}, 400,
+     {"error": "Invalid request: missing file parameter"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "request_args", "status", "body"), [e[1:] for e in ERRORS],
+                         ids=[e[0] for e in ERRORS])
+def test_errors_have_libretranslates_status_and_body(url, method, path, request_args, status, body) -> None:
+    answer = getattr(httpx, method)(f"{url}{path}", timeout=60, **request_args)
+    assert answer.status_code == status, answer.text
+    if body is None:
+        assert set(answer.json()) == {"error"} and "Arabic" in answer.json()["error"]
+    else:
+        assert answer.json() == body
+
+
+@pytest.mark.parametrize(("key", "status"), [(None, 403), ("", 403), ("wrong", 403), ("k-one", 200)],
+                         ids=["missing", "empty", "wrong", "right"])
+def test_keys_are_required_when_configured(keyed_url, key, status) -> None:
+    data = {"q": P[3][0], "source": "ar", "target": "en"} | ({} if key is None else {"api_key": key})
+    answer = httpx.post(f"{keyed_url}/translate", data=data, timeout=60)
+    assert answer.status_code == status, answer.text
+    assert answer.json() == ({"translatedText": P[3][1]} if status == 200 else {"error": "Invalid API key"})
+
+
+@pytest.mark.parametrize("path", ["/health", "/languages", "/frontend/settings"])
+def test_open_endpoints_need_no_key(keyed_url, path) -> None:
+    assert httpx.get(f"{keyed_url}{path}", timeout=30).status_code == 200
+
+
+def test_settings_health_and_spec(url) -> None:
+    settings = httpx.get(f"{url}/frontend/settings", timeout=30).json()
+    assert settings["charLimit"] == ARTICLE_MAX_CHARS
+    assert settings["suggestions"] is False and settings["keyRequired"] is False
+    assert settings["supportedFilesFormat"] == [".txt", ".md", ".html", ".htm", ".docx"]
+    assert settings["language"]["source"]["code"] == "ar"
+    assert httpx.get(f"{url}/health", timeout=30).json() == {"status": "ok"}
+    spec = httpx.get(f"{url}/spec", timeout=30).json()
+    assert spec["openapi"].startswith("3.") and "/translate" in spec["paths"]
+
+
+def test_a_full_queue_answers_429_and_a_crash_answers_500(translator) -> None:
+    address, stop = api_server(Service(translator, None, max_waiting=0))
+    try:
+        answer = httpx.post(f"{address}/translate", json={"q": P[0][0], "source": "ar", "target": "en"}, timeout=30)
+        assert answer.status_code == 429
+        assert answer.json()["error"].startswith("Slowdown: ")
+    finally:
+        stop()
+
+    class Broken:
+        def translate(self, text):
+            raise RuntimeError("secret internals")
+
+    address, stop = api_server(Service(Broken(), None))  # type: ignore[arg-type]
+    try:
+        answer = httpx.post(f"{address}/translate", json={"q": P[0][0], "source": "ar", "target": "en"}, timeout=30)
+        assert answer.status_code == 500
+        assert answer.json() == {"error": "Internal server error: the request could not be completed."}
+        assert "secret" not in answer.text and "Traceback" not in answer.text
+    finally:
+        stop()
+
+
+def test_thirty_concurrent_requests_get_a_translation_or_429_and_none_hangs(translator) -> None:
+    address, stop = api_server(Service(translator, None, max_waiting=4))
+    try:
+        def call(i: int) -> tuple[int, dict]:
+            answer = httpx.post(f"{address}/translate", json={"q": factory.ARTICLE_AR, "source": "ar",
+                                                              "target": "en"}, timeout=120)
+            return answer.status_code, answer.json()
+
+        with concurrent.futures.ThreadPoolExecutor(30) as pool:
+            results = list(pool.map(call, range(30), timeout=300))
+        assert len(results) == 30
+        for status, body in results:
+            assert (status, body) == (200, {"translatedText": factory.ARTICLE_EN}) or (
+                status == 429 and body["error"].startswith("Slowdown: "))
+        assert any(status == 200 for status, _ in results)
+        after = httpx.post(f"{address}/translate", json={"q": P[3][0], "source": "ar", "target": "en"}, timeout=60)
+        assert after.json() == {"translatedText": P[3][1]}
+    finally:
+        stop()
+
+
+@pytest.mark.parametrize("probe", [
+    "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "/etc/passwd", "....//....//etc/passwd",
+    "%2e%2e/%2e%2e/etc/passwd",
+], ids=["dotdot", "encoded-dotdot", "encoded-absolute", "absolute", "doubled", "encoded-dots"])
+def test_download_path_probes_get_404(url, probe: str) -> None:
+    answer = httpx.get(f"{url}/download_file/{probe}", timeout=30)
+    assert answer.status_code == 404
+    assert "root:" not in answer.text

@@ -1,0 +1,399 @@
+"""A LibreTranslate-compatible HTTP API (the contract of LibreTranslate 1.9) over the Service, so
+that tools which speak it (Weblate, Nextcloud, Crow Translate, libretranslatepy, CMS plugins)
+can use Khabar unchanged.
+
+``install(app, service)`` adds the routes to a FastAPI app. Errors are ``{"error": "..."}`` with
+LibreTranslate's status codes; with ``"segments": true`` in a JSON request the answer also holds
+every sentence's score, flags and their details.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from translate.config import (
+    ARTICLE_MAX_CHARS,
+    FILE_MAX_BYTES,
+    FILE_MAX_CHARS,
+    REQUEST_MAX_BYTES,
+    UPLOAD_TYPES,
+    VERSION,
+)
+from translate.errors import TranslateError
+from translate.settings import setting
+from translate.text import check_article, has_arabic
+from web.service import Busy, Service
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = [{"code": "ar", "name": "Arabic", "targets": ["en"]}, {"code": "en", "name": "English", "targets": []}]
+SOURCES = ("ar", "auto")
+TARGETS = ("en",)
+FORMATS = ("text", "html")
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def api_keys() -> frozenset[str]:
+    """The keys from ``KHABAR_API_KEYS``: comma-separated, or the path of a file with one key a line."""
+    raw = setting("api_keys", None, "").strip()
+    if not raw:
+        return frozenset()
+    path = Path(raw).expanduser()
+    if path.is_file():
+        try:
+            lines = path.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise TranslateError(f"Cannot read the API keys file '{raw}': {error}.") from None
+        keys = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    else:
+        keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise TranslateError("KHABAR_API_KEYS is set but holds no key.")
+    return frozenset(keys)
+
+
+@dataclass
+class Downloads:
+    """Translated files waiting to be fetched once: random, unguessable names mapped to files."""
+
+    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, path: Path, filename: str) -> str:
+        name = secrets.token_urlsafe(24) + path.suffix
+        with self.lock:
+            self.files[name] = (path, filename)
+        return name
+
+    def take(self, name: str) -> tuple[bytes, str] | None:
+        """The file's bytes and download name, removed so that it is served only once."""
+        with self.lock:
+            entry = self.files.pop(name, None)
+        if entry is None:
+            return None
+        path, filename = entry
+        try:
+            data = path.read_bytes()
+        except OSError:  # removed by the hourly clean-up
+            return None
+        path.unlink(missing_ok=True)
+        return data, filename
+
+
+async def request_fields(request: Request, *, file_limit: int = 0) -> tuple[dict[str, Any], bool]:
+    """The request's fields from the query string and a JSON, urlencoded or multipart body, and
+    whether the body was JSON (only JSON may send a list ``q``)."""
+    limit = REQUEST_MAX_BYTES + file_limit
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"Invalid request: the request is larger than the {limit:,}-byte limit")
+    fields: dict[str, Any] = dict(request.query_params)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.method == "GET":
+        return fields, False
+    if kind == "application/json":
+        body = await request.body()
+        if len(body) > limit:
+            raise ApiError(413, f"Invalid request: the request is larger than the {limit:,}-byte limit")
+        try:
+            parsed = json.loads(body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ApiError(400, "Invalid request: the body is not valid JSON") from None
+        if not isinstance(parsed, dict):
+            raise ApiError(400, "Invalid request: the JSON body must be an object")
+        return {**fields, **parsed}, True
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=32, max_part_size=REQUEST_MAX_BYTES)
+        fields.update({key: value for key, value in form.items()})
+    return fields, False
+
+
+def texts_of(fields: dict[str, Any], from_json: bool) -> tuple[list[str], bool]:
+    """The texts of ``q`` and whether ``q`` was a list (JSON list, or a JSON-encoded list in a form field)."""
+    q = fields.get("q")
+    if isinstance(q, str) and not from_json and q.lstrip().startswith("["):
+        try:
+            decoded = json.loads(q)
+        except json.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, list) and all(isinstance(item, str) for item in decoded):
+            q = decoded
+    if isinstance(q, list):
+        if not q or not all(isinstance(item, str) for item in q):
+            raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+        if not any(item.strip() for item in q):
+            raise ApiError(400, "Invalid request: missing q parameter")
+        return list(q), True
+    if not isinstance(q, str) or not q.strip():
+        raise ApiError(400, "Invalid request: missing q parameter")
+    return [q], False
+
+
+def check_languages(fields: dict[str, Any]) -> str:
+    """Validate ``source`` and ``target``; return the source."""
+    for name in ("source", "target"):
+        value = fields.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise ApiError(400, f"Invalid request: missing {name} parameter")
+    source, target = fields["source"].strip().lower(), fields["target"].strip().lower()
+    if source not in SOURCES:
+        raise ApiError(400, f"{source} is not supported")
+    if target not in TARGETS:
+        raise ApiError(400, f"{target} is not supported")
+    return source
+
+
+def detect(text: str) -> dict[str, Any]:
+    """LibreTranslate's detection record for ``text``."""
+    from translate.language import identify
+
+    language, confidence = identify(text)
+    return {"language": language, "confidence": confidence}
+
+
+class LibreTranslateApi:
+    """The route handlers, bound to one Service."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.keys = api_keys()
+        self.downloads = Downloads()
+
+    def authorise(self, fields: dict[str, Any]) -> None:
+        if not self.keys:
+            return
+        key = fields.get("api_key")
+        if not isinstance(key, str) or key.strip() == "" or key not in self.keys:
+            raise ApiError(403, "Invalid API key")
+
+    async def languages(self, request: Request) -> Any:
+        return LANGUAGES
+
+    async def health(self, request: Request) -> Any:
+        return {"status": "ok"}
+
+    async def settings(self, request: Request) -> Any:
+        return {
+            "charLimit": ARTICLE_MAX_CHARS, "frontendTimeout": 500, "apiKeys": bool(self.keys),
+            "keyRequired": bool(self.keys), "suggestions": False, "filesTranslation": True,
+            "supportedFilesFormat": list(UPLOAD_TYPES),
+            "language": {"source": {"code": "ar", "name": "Arabic"}, "target": {"code": "en", "name": "English"}},
+        }
+
+    async def spec(self, request: Request) -> Any:
+        fields, _ = await request_fields(request)
+        self.authorise(fields)
+        return openapi_document()
+
+    async def suggest(self, request: Request) -> Any:
+        fields, _ = await request_fields(request)
+        self.authorise(fields)
+        raise ApiError(403, "Suggestions are disabled on this server")
+
+    async def detect(self, request: Request) -> Any:
+        fields, from_json = await request_fields(request)
+        self.authorise(fields)
+        texts, _ = texts_of(fields, from_json)
+        return [await run_in_threadpool(detect, "\n".join(texts))]
+
+    async def translate(self, request: Request) -> Any:
+        fields, from_json = await request_fields(request)
+        self.authorise(fields)
+        texts, is_list = texts_of(fields, from_json)
+        source = check_languages(fields)
+        form = str(fields.get("format") or "text").strip().lower()
+        if form not in FORMATS:
+            raise ApiError(400, f"Invalid request: format {form} is not supported (use text or html)")
+        total = sum(len(text) for text in texts)
+        if total > ARTICLE_MAX_CHARS:
+            raise ApiError(400, f"Invalid request: request ({total}) exceeds text limit ({ARTICLE_MAX_CHARS})")
+        translations = await run_in_threadpool(self._translate, texts, form)
+        answer: dict[str, Any] = {"translatedText": [t for t, _ in translations] if is_list else translations[0][0]}
+        if source == "auto":
+            detected = [await run_in_threadpool(detect, text) for text in texts]
+            answer["detectedLanguage"] = detected if is_list else detected[0]
+        if _wants_alternatives(fields.get("alternatives")):
+            answer["alternatives"] = [[] for _ in texts] if is_list else []
+        if from_json and fields.get("segments") is True:
+            segments = [s for _, s in translations]
+            answer["segments"] = segments if is_list else segments[0]
+        return answer
+
+    def _translate(self, texts: list[str], form: str) -> list[tuple[str, list[dict[str, Any]]]]:
+        """Translate each text (its markup kept for html); one turn on the models for all of them."""
+        strip = not self.service.config.keep_diacritics
+        with self.service.slot():
+            out = []
+            for text in texts:
+                if not text.strip():
+                    out.append(("", []))
+                elif form == "html":
+                    out.append((self._translate_document(Path("q.html"), text.encode("utf-8")).decode("utf-8"), []))
+                else:
+                    article = check_article(text, max_chars=ARTICLE_MAX_CHARS, strip_diacritics=strip)
+                    translation = self.service.translator.translate(article)
+                    out.append((translation.text, [segment_record(s) for s in translation.segments]))
+            return out
+
+    def _translate_document(self, path: Path, data: bytes) -> bytes:
+        """A file in one of the batch job's formats, translated with its markup kept."""
+        from translate.formats import parse
+
+        parsed = parse(path, data)
+        if sum(len(unit) for unit in parsed.units) > FILE_MAX_CHARS:
+            raise ApiError(400, f"Invalid request: the file holds more than {FILE_MAX_CHARS:,} characters of text")
+        if not any(has_arabic(unit) for unit in parsed.units):
+            raise ApiError(400, "Invalid request: no Arabic text found to translate")
+        translations = self.service.translator.translate_batch(list(parsed.units))
+        return parsed.render([t.text for t in translations])
+
+    async def translate_file(self, request: Request) -> Any:
+        fields, _ = await request_fields(request, file_limit=FILE_MAX_BYTES)
+        self.authorise(fields)
+        upload = fields.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(400, "Invalid request: missing file parameter")
+        check_languages(fields)
+        filename = Path(upload.filename or "file.txt").name
+        suffix = Path(filename).suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            raise ApiError(400, f"{suffix or 'this'} file format is not supported (use {', '.join(UPLOAD_TYPES)})")
+        data = await upload.read(FILE_MAX_BYTES + 1)
+        if len(data) > FILE_MAX_BYTES:
+            raise ApiError(400, f"Invalid request: the file is larger than the {FILE_MAX_BYTES:,}-byte limit")
+        output = await run_in_threadpool(self._translate_file, Path(filename), data)
+        name = self.downloads.add(output, f"{Path(filename).stem}.en{suffix}")
+        return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{name}"}
+
+    def _translate_file(self, path: Path, data: bytes) -> Path:
+        with self.service.slot():
+            translated = self._translate_document(path, data)
+        output = self.service.scratch() / f"translated{path.suffix.lower()}"
+        output.write_bytes(translated)
+        return output
+
+    async def download_file(self, request: Request) -> Any:
+        taken = self.downloads.take(request.path_params["name"])
+        if taken is None:
+            raise ApiError(404, "Not found: the file does not exist or was already downloaded")
+        data, filename = taken
+        disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return Response(data, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
+
+
+def _wants_alternatives(value: Any) -> bool:
+    try:
+        return int(value or 0) > 0
+    except (TypeError, ValueError):
+        raise ApiError(400, "Invalid request: alternatives must be a number") from None
+
+
+def segment_record(segment: Any) -> dict[str, Any]:
+    """One sentence as Khabar's extra answer shows it."""
+    return {"source": segment.source, "target": segment.target, "score": segment.score,
+            "flags": list(segment.flags), "details": dict(segment.details)}
+
+
+def _answer(handler: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a handler: its value as JSON, :class:`ApiError` and user errors as ``{"error": ...}``,
+    and anything unexpected as a logged 500 with a JSON body (never a traceback)."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            value = await handler(request)
+        except ApiError as error:
+            return JSONResponse({"error": error.message}, status_code=error.status)
+        except Busy as error:
+            return JSONResponse({"error": f"Slowdown: {error}"}, status_code=429)
+        except TranslateError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        except Exception:
+            log.exception("unexpected error in %s", request.url.path)
+            return JSONResponse({"error": "Internal server error: the request could not be completed."},
+                                status_code=500)
+        return value if isinstance(value, Response) else JSONResponse(value)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+async def _method_not_allowed(request: Request) -> Response:
+    return JSONResponse({"error": f"Method {request.method} is not allowed on {request.url.path}"}, status_code=405)
+
+
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def install(app: FastAPI, service: Service) -> LibreTranslateApi:
+    """Add the LibreTranslate-compatible routes to ``app``; wrong methods answer 405 with a JSON body."""
+    api = LibreTranslateApi(service)
+    routes: list[tuple[str, Callable[[Request], Awaitable[Any]], tuple[str, ...]]] = [
+        ("/languages", api.languages, ("GET", "POST")),
+        ("/translate", api.translate, ("POST",)),
+        ("/detect", api.detect, ("POST",)),
+        ("/translate_file", api.translate_file, ("POST",)),
+        ("/download_file/{name:path}", api.download_file, ("GET",)),
+        ("/frontend/settings", api.settings, ("GET",)),
+        ("/health", api.health, ("GET",)),
+        ("/spec", api.spec, ("GET",)),
+        ("/suggest", api.suggest, ("POST",)),
+    ]
+    for path, handler, methods in routes:
+        app.add_api_route(path, _answer(handler), methods=list(methods), include_in_schema=False)
+        others = [m for m in ALL_METHODS if m not in methods]
+        app.add_api_route(path, _method_not_allowed, methods=others, include_in_schema=False)
+    return api
+
+
+def openapi_document() -> dict[str, Any]:
+    """A compact OpenAPI 3 description of the LibreTranslate-compatible routes."""
+    text_fields = {
+        "q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "source": {"type": "string", "enum": list(SOURCES)}, "target": {"type": "string", "enum": list(TARGETS)},
+        "format": {"type": "string", "enum": list(FORMATS)}, "api_key": {"type": "string"},
+        "alternatives": {"type": "integer"}, "segments": {"type": "boolean"},
+    }
+    body = {"content": {kind: {"schema": {"type": "object", "properties": text_fields}} for kind in (
+        "application/json", "application/x-www-form-urlencoded", "multipart/form-data")}}
+    error = {"description": "error", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"error": {"type": "string"}}}}}}
+    errors = {"400": error, "403": error, "429": error, "500": error}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Khabar (LibreTranslate-compatible API)", "version": VERSION},
+        "paths": {
+            "/translate": {"post": {"summary": "Translate Arabic text into English", "requestBody": body,
+                                    "responses": {"200": {"description": "translatedText"}, **errors}}},
+            "/detect": {"post": {"summary": "Detect the language of q", "requestBody": body,
+                                 "responses": {"200": {"description": "[{language, confidence}]"}, **errors}}},
+            "/languages": {"get": {"summary": "Supported languages", "responses": {"200": {"description": "list"}}}},
+            "/translate_file": {"post": {"summary": "Translate a .txt, .md, .html or .docx file",
+                                         "responses": {"200": {"description": "translatedFileUrl"}, **errors}}},
+            "/download_file/{name}": {"get": {"summary": "Download a translated file once",
+                                              "responses": {"200": {"description": "the file"}, "404": error}}},
+            "/frontend/settings": {"get": {"summary": "Server settings",
+                                           "responses": {"200": {"description": "settings"}}}},
+            "/health": {"get": {"summary": "Health check", "responses": {"200": {"description": "ok"}}}},
+            "/suggest": {"post": {"summary": "Suggestions (disabled)", "responses": {"403": error}}},
+        },
+    }
