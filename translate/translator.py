@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from translate.cache import LRUCache
@@ -11,6 +13,7 @@ from translate.checks import check
 from translate.config import ENGINES, MIN_SCORE, RunConfig
 from translate.engines import CTranslate2Engine, Decoding, Engine, Hypothesis, TransformersEngine
 from translate.errors import TranslateError
+from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.models import (
     LoadedModel,
     ctranslate2_compute_type,
@@ -78,7 +81,9 @@ class Translator:
         source_language: str = "ar",
         target_language: str = "en",
         model_env: str = "model",
+        glossary: Glossary | str | Path | None = None,
     ) -> None:
+        self.glossary = as_glossary(glossary)  # first: a bad glossary fails before anything is loaded
         self.model_name = resolve_model(model, env=model_env)
         self.device = resolve_device(device)
         self.engine_name = setting("engine", engine, "transformers")
@@ -109,7 +114,13 @@ class Translator:
         return cls(config.model, device=config.device, engine=config.engine, beams=config.beams,
                    threads=config.threads or None, batch_tokens=config.batch_tokens,
                    strip_diacritics=not config.keep_diacritics, compute_type=config.compute_type,
-                   dtype=config.dtype, **options)
+                   dtype=config.dtype, **{"glossary": config.glossary, **options})
+
+    def with_glossary(self, glossary: Glossary | str | Path | None) -> Translator:
+        """This translator with another glossary (or none), sharing its model, engine and cache."""
+        twin = copy.copy(self)
+        twin.glossary = as_glossary(glossary)
+        return twin
 
     @property
     def loaded(self) -> LoadedModel:
@@ -138,6 +149,7 @@ class Translator:
                          "length": [decoding.length_ratio, decoding.length_extra]},
             "keep_diacritics": not self.strip_diacritics,
             "min_score": self.min_score,
+            "glossary": self.glossary.digest if self.glossary is not None else None,
         }
 
     @property
@@ -256,7 +268,12 @@ class Translator:
     def _document(self, item: Layout, hypotheses: Sequence[Hypothesis]) -> Translation:
         segments = []
         for (paragraph, piece), hyp in zip(item.flat(), hypotheses, strict=True):
-            details = check(piece, hyp.text, truncated=hyp.truncated, score=hyp.score,
+            target, missing = hyp.text, None
+            if self.glossary is not None and self._translatable(piece):
+                target, missing = self.glossary.apply(piece, target)
+            details = check(piece, target, truncated=hyp.truncated, score=hyp.score,
                             min_score=self.min_score) if self._translatable(piece) else {}
-            segments.append(Segment(piece, hyp.text, paragraph, round(hyp.score, 4), tuple(details), details))
+            if missing:
+                details[GLOSSARY] = missing
+            segments.append(Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details))
         return Translation(item.assemble([s.target for s in segments]), tuple(segments))

@@ -1,0 +1,400 @@
+"""House style for names and terms: load a glossary, find its terms in Arabic text, correct the
+English variants of those terms in a translation, verify that the house form is there, and
+correct variant spellings in Arabic text.
+
+A glossary file is UTF-8 text, tab-separated (``.csv`` files: comma-separated, with CSV quoting),
+one entry a line::
+
+    Arabic term|variant|...  TAB  English house form  TAB  English variants|...  TAB  Arabic house form  TAB  note
+
+Only the first two columns are required. Lines starting with ``#`` and blank lines are skipped;
+a first line whose first column reads ``arabic`` is a header.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate.errors import TranslateError
+from translate.text import ARABIC_LETTER, normalize
+
+GLOSSARY = "glossary"  # the flag a sentence gets when a term's house form is missing from its translation
+COLUMNS = ("arabic", "english", "english variants", "arabic house form", "note")
+
+_LETTER_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}
+_DROPPED = re.compile(r"[\u064b-\u0652\u0670\u0640\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u2060]")
+_SPACE = re.compile(r"\s+")
+# Attached particles before a term: و/ف (and), then ب/ك/ل (by, like, for) and the article ال;
+# ل + ال is written لل.
+_WITH_ARTICLE = "[وف]?(?:[بك]?ال|لل)"
+_ANY_PREFIX = "[وف]?(?:[بك]?ال|لل|[بكل])?"
+
+
+def fold(text: str, *, ta_marbuta: bool = True) -> str:
+    """``text`` as terms are matched: diacritics, tatweel and invisible marks removed, أ إ آ ٱ → ا,
+    ى → ي and (by default) ة → ه."""
+    return _fold_with_map(text, ta_marbuta)[0]
+
+
+def _fold_with_map(text: str, ta_marbuta: bool) -> tuple[str, list[int]]:
+    """The folded text and, for each of its characters (and its end), the index in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if _DROPPED.match(char):
+            continue
+        out.append("ه" if ta_marbuta and char == "ة" else _LETTER_FOLDS.get(char, char))
+        where.append(index)
+    where.append(len(text))
+    return "".join(out), where
+
+
+def _key(term: str, ta_marbuta: bool) -> str:
+    """The matching form of an Arabic term: normalised, folded, single spaces."""
+    return _SPACE.sub(" ", fold(normalize(term), ta_marbuta=ta_marbuta)).strip()
+
+
+def _has_article(key: str) -> bool:
+    return key.startswith("ال") and len(key.split(" ")[0]) > 3
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """One regular expression matching any of ``keys``, built as a character trie so that hundreds
+    of terms cost about as much as one; a space in a key matches any whitespace."""
+    trie: dict[str, dict] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _render(trie)
+
+
+def _render(node: dict[str, dict]) -> str:
+    branches = [(r"\s+" if char == " " else re.escape(char)) + _render(child)
+                for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body  # greedy: the longer term wins
+
+
+def _english(form: str) -> str:
+    return _SPACE.sub(" ", form).strip()
+
+
+def _is_acronym(form: str) -> bool:
+    return form == form.upper() and any(c.isalpha() for c in form)
+
+
+def _english_pattern(form: str) -> str:
+    """``form`` as a regular expression: any whitespace between words, any case unless it is an
+    acronym (``UN``, ``U.N.``)."""
+    pattern = r"\s+".join(re.escape(word) for word in form.split(" "))
+    return pattern if _is_acronym(form) else f"(?i:{pattern})"
+
+
+def _replacement(entry: Entry, match: re.Match[str]) -> str:
+    """What replaces one match of an entry's English forms: the house form itself stays as it is."""
+    return match.group() if match.group("house") else _cased(entry.english, match.group(), entry.variants)
+
+
+def _cased(house: str, found: str, listed: Sequence[str] = ()) -> str:
+    """``house`` written in the case of the variant it replaces: all capitals for a variant written
+    in capitals that the glossary lists otherwise (a headline), a capital first letter at the start
+    of a sentence."""
+    if found.isupper() and _english(found) not in listed and sum(c.isalpha() for c in found) > 1:
+        return house.upper()
+    if found[:1].isupper() and house[:1].islower():
+        return house[:1].upper() + house[1:]
+    return house
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One house-style term."""
+
+    arabic: tuple[str, ...]  # the Arabic spellings (normalised), the first as the file gives it
+    english: str  # the English house form
+    variants: tuple[str, ...] = ()  # English spellings to correct into the house form
+    arabic_house: str | None = None  # the Arabic house form (corrects Arabic summaries)
+    note: str = ""
+    origin: str = field(default="", compare=False)  # where it was written, e.g. "glossary.tsv, line 4"
+
+    def row(self) -> list[str]:
+        """The entry as a row of :data:`COLUMNS` (what a glossary table shows)."""
+        return ["|".join(self.arabic), self.english, "|".join(self.variants), self.arabic_house or "", self.note]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """A newsroom's house style for names and terms (build it with :meth:`load` or :meth:`from_rows`)."""
+
+    entries: tuple[Entry, ...]
+    fold_ta_marbuta: bool = True  # match ة and ه as the same letter
+    name: str = field(default="the glossary", compare=False)
+    _by_key: dict[str, Entry] = field(init=False, repr=False, compare=False)
+    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _fixes: dict[Entry, re.Pattern[str]] = field(init=False, repr=False, compare=False)
+    _checks: dict[Entry, re.Pattern[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, Entry] = {}
+        for entry in self.entries:
+            for spelling in entry.arabic:
+                by_key.setdefault(_key(spelling, self.fold_ta_marbuta), entry)
+        with_article = [key[2:] for key in by_key if _has_article(key)]
+        others = [key for key in by_key if not _has_article(key)]
+        branches = []
+        if with_article:
+            branches.append(f"(?P<p1>{_WITH_ARTICLE})(?P<t1>{_trie_pattern(with_article)})")
+        if others:
+            branches.append(f"(?P<p2>{_ANY_PREFIX})(?P<t2>{_trie_pattern(others)})")
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)") if branches else None
+        fixes, checks = {}, {}
+        for entry in self.entries:
+            forms = sorted([(entry.english, True)] + [(v, False) for v in entry.variants],
+                           key=lambda item: len(item[0]), reverse=True)
+            alternatives = [f"(?P<house>{re.escape(f)})" if house else _english_pattern(f) for f, house in forms]
+            fixes[entry] = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+            checks[entry] = re.compile(r"(?<!\w)" + _english_pattern(entry.english) + r"(?!\w)")
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_fixes", fixes)
+        object.__setattr__(self, "_checks", checks)
+
+    # --- building ---------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path, *, fold_ta_marbuta: bool = True) -> Glossary:
+        """Read a glossary file (``.csv``: comma-separated; anything else: tab-separated).
+
+        Raises :class:`TranslateError` naming the file, the line and the problem.
+        """
+        path = Path(path)
+        name = path.name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise TranslateError(f"There is no glossary file '{path}'.") from None
+        except IsADirectoryError:
+            raise TranslateError(f"The glossary '{path}' is a folder, not a file.") from None
+        except OSError as error:
+            raise TranslateError(f"Cannot read the glossary '{path}': {error.strerror}.") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise TranslateError(f"Glossary {name}, line {line}: the bytes are not valid UTF-8; "
+                                 "save the file as UTF-8.") from None
+        lines = text.splitlines()
+        if path.suffix.lower() == ".csv":
+            rows = [(number, cells) for number, line in enumerate(lines, 1)
+                    for cells in csv.reader([line])]
+        else:
+            rows = [(number, line.split("\t")) for number, line in enumerate(lines, 1)]
+        glossary = cls._build(rows, name=name, place="line", fold_ta_marbuta=fold_ta_marbuta)
+        if not glossary.entries:
+            raise TranslateError(f"Glossary {name} holds no entries.")
+        return glossary
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[str | None]], *, name: str = "the glossary table",
+                  fold_ta_marbuta: bool = True) -> Glossary:
+        """A glossary from rows of :data:`COLUMNS` (an editable table): empty rows are skipped,
+        missing trailing cells are empty. Errors name the row."""
+        numbered = [(number, ["" if cell is None else str(cell) for cell in row]) for number, row in enumerate(rows, 1)]
+        return cls._build(numbered, name=name, place="row", fold_ta_marbuta=fold_ta_marbuta, padded=True)
+
+    @classmethod
+    def _build(cls, rows: Iterable[tuple[int, list[str]]], *, name: str, place: str, fold_ta_marbuta: bool,
+               padded: bool = False) -> Glossary:
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}  # matching key → index in entries
+        first = True
+        for number, cells in rows:
+            where = f"Glossary {name}, {place} {number}"
+            while len(cells) > len(COLUMNS) and not cells[-1].strip():
+                cells = cells[:-1]  # trailing empty cells, as spreadsheets export them
+            if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            if first and not padded and cells[0].strip().lower() == "arabic":
+                first = False
+                continue  # the header
+            first = False
+            if padded:
+                cells = (cells + [""] * len(COLUMNS))[: max(len(COLUMNS), len(cells))]
+                if any(cell.strip() for cell in cells[len(COLUMNS):]):
+                    raise TranslateError(f"{where}: expected at most {len(COLUMNS)} columns.")
+                cells = cells[: len(COLUMNS)]
+            elif not 2 <= len(cells) <= len(COLUMNS):
+                raise TranslateError(f"{where}: expected 2 to {len(COLUMNS)} columns ({', '.join(COLUMNS)}) "
+                                     f"separated by {'commas' if name.lower().endswith('.csv') else 'tabs'}, "
+                                     f"found {len(cells)}.")
+            _add(entries, seen, _entry(cells, where, origin=f"{name}, {place} {number}"), where, fold_ta_marbuta)
+        return cls(tuple(entries), fold_ta_marbuta, name)
+
+    def merge(self, other: Glossary) -> Glossary:
+        """This glossary and ``other`` together (an uploaded file plus an editor's table). The same
+        Arabic term with two English forms is an error naming both places."""
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}
+        for entry in self.entries + other.entries:
+            _add(entries, seen, entry, f"Glossary {entry.origin or other.name}", self.fold_ta_marbuta)
+        return Glossary(tuple(entries), self.fold_ta_marbuta, f"{self.name} + {other.name}")
+
+    # --- identity ---------------------------------------------------------------------------------
+
+    @property
+    def digest(self) -> str:
+        """``sha256:…`` of the normalised entries (notes and order do not count): the glossary's
+        identity in a run's signature."""
+        payload = sorted(
+            [sorted({_key(a, self.fold_ta_marbuta) for a in e.arabic}), e.english, sorted(e.variants),
+             e.arabic_house or ""] for e in self.entries
+        )
+        text = json.dumps({"entries": payload, "fold_ta_marbuta": self.fold_ta_marbuta}, ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def rows(self) -> list[list[str]]:
+        """Every entry as a row of :data:`COLUMNS`."""
+        return [entry.row() for entry in self.entries]
+
+    # --- using ------------------------------------------------------------------------------------
+
+    def find(self, arabic: str) -> list[Entry]:
+        """The entries whose terms occur in ``arabic`` (with attached particles, never inside a
+        longer word), each once, in order of first appearance."""
+        found: dict[Entry, None] = {}
+        for _, entry in self._matches(fold(normalize(arabic), ta_marbuta=self.fold_ta_marbuta)):
+            found.setdefault(entry, None)
+        return list(found)
+
+    def _matches(self, folded: str) -> Iterable[tuple[re.Match[str], Entry]]:
+        if self._pattern is None:
+            return
+        for match in self._pattern.finditer(folded):
+            term = match.group("t1")
+            key = "ال" + term if term is not None else match.group("t2")
+            yield match, self._by_key[_SPACE.sub(" ", key)]
+
+    def correct(self, entries: Iterable[Entry], english: str) -> str:
+        """``english`` with the known variants of ``entries`` replaced by their house forms
+        (whole words only; case and possessives kept: Kim Jong-un's → Kim Jong Un's)."""
+        for entry in entries:
+            if entry.variants:
+                english = self._fixes[entry].sub(lambda m, entry=entry: _replacement(entry, m), english)
+        return english
+
+    def missing(self, entries: Iterable[Entry], english: str) -> list[Entry]:
+        """The entries whose house form does not occur in ``english`` (whole words, any case)."""
+        return [entry for entry in entries if not self._checks[entry].search(english)]
+
+    def apply(self, source: str, target: str) -> tuple[str, str | None]:
+        """Correct one translated sentence for the terms of its source and verify it: the corrected
+        translation, and ``"Kim Jong Un missing"`` (``;``-separated) when a house form is missing."""
+        entries = self.find(source)
+        if not entries:
+            return target, None
+        target = self.correct(entries, target)
+        missing = self.missing(entries, target)
+        return target, "; ".join(f"{entry.english} missing" for entry in missing) or None
+
+    def fix_arabic(self, text: str) -> str:
+        """``text`` with every variant spelling of a term that has an Arabic house form written in
+        the house form, attached particles kept (وبوتن → وبوتين, للأمم → للأمم)."""
+        folded, where = _fold_with_map(text, self.fold_ta_marbuta)
+        out, last = [], 0
+        for match, entry in self._matches(folded):
+            if not entry.arabic_house:
+                continue
+            start, end = where[match.start()], where[match.end()]
+            prefix = match.group("p1") if match.group("t1") is not None else match.group("p2")
+            out += [text[last:start], _with_prefix(prefix or "", entry.arabic_house)]
+            last = end
+        return "".join(out) + text[last:]
+
+
+def _with_prefix(prefix: str, house: str) -> str:
+    """``house`` with the particles of a matched ``prefix`` attached (ل + ال is written لل)."""
+    conjunction = prefix[:1] if prefix[:1] in ("و", "ف") else ""
+    rest = prefix[len(conjunction):]
+    if rest == "لل":
+        preposition, article = "ل", True
+    elif rest.endswith("ال"):
+        preposition, article = rest[:-2], True
+    else:
+        preposition, article = rest, False
+    if house.startswith("ال"):
+        house, article = house[2:], True
+    if not article:
+        return conjunction + preposition + house
+    return conjunction + preposition + ("ل" if preposition == "ل" else "ال") + house
+
+
+def _entry(cells: list[str], where: str, *, origin: str) -> Entry:
+    cells = [cell.strip() for cell in cells] + [""] * (len(COLUMNS) - len(cells))
+    arabic_cell, english, variants_cell, arabic_house, note = cells[: len(COLUMNS)]
+    spellings = [normalize(part) for part in arabic_cell.split("|")]
+    if not arabic_cell or any(not s for s in spellings):
+        raise TranslateError(f"{where}: empty Arabic term.")
+    for spelling in spellings:
+        if not ARABIC_LETTER.search(spelling):
+            raise TranslateError(f"{where}: the Arabic term '{spelling}' has no Arabic letters "
+                                 "(the Arabic term comes first, then the English).")
+    english = _english(english)
+    if not english:
+        raise TranslateError(f"{where}: empty English house form for '{spellings[0]}'.")
+    variants = [_english(v) for v in variants_cell.split("|")] if variants_cell else []
+    if any(not v for v in variants):
+        raise TranslateError(f"{where}: empty English variant (two | in a row, or one at an end).")
+    house = normalize(arabic_house) or None
+    if house is not None and not ARABIC_LETTER.search(house):
+        raise TranslateError(f"{where}: the Arabic house form '{house}' has no Arabic letters.")
+    return Entry(tuple(dict.fromkeys(spellings)), english, tuple(v for v in dict.fromkeys(variants) if v != english),
+                 house, note, origin)
+
+
+def _add(entries: list[Entry], seen: dict[str, int], entry: Entry, where: str, ta_marbuta: bool) -> None:
+    """Add ``entry`` to ``entries`` (``seen`` maps matching keys to indices), merging it with an
+    entry for the same Arabic term, or raise if that entry gives another English form."""
+    keys = {spelling: _key(spelling, ta_marbuta) for spelling in entry.arabic}
+    for spelling, key in keys.items():
+        if key in seen and entries[seen[key]].english != entry.english:
+            kept = entries[seen[key]]
+            raise TranslateError(f"{where}: the Arabic term '{spelling}' has the English form '{entry.english}' "
+                                 f"here but '{kept.english}' in {kept.origin or 'an earlier entry'}.")
+    index = next((seen[key] for key in keys.values() if key in seen), None)
+    if index is None:
+        entries.append(entry)
+        index = len(entries) - 1
+    else:
+        entries[index] = _merged(entries[index], entry, where)
+    for key in keys.values():
+        seen.setdefault(key, index)
+
+
+def _merged(kept: Entry, new: Entry, where: str) -> Entry:
+    """Two entries with the same Arabic term and English house form, as one entry."""
+    if kept.arabic_house and new.arabic_house and kept.arabic_house != new.arabic_house:
+        raise TranslateError(f"{where}: '{new.arabic[0]}' has the Arabic house form '{new.arabic_house}' "
+                             f"here but '{kept.arabic_house}' in {kept.origin or 'an earlier entry'}.")
+    return Entry(tuple(dict.fromkeys(kept.arabic + new.arabic)), kept.english,
+                 tuple(dict.fromkeys(kept.variants + new.variants)), kept.arabic_house or new.arabic_house,
+                 kept.note or new.note, kept.origin)
+
+
+def as_glossary(value: Glossary | str | Path | None) -> Glossary | None:
+    """A :class:`Glossary` from a glossary, a file path, or None (no glossary)."""
+    if value is None or isinstance(value, Glossary):
+        return value
+    return Glossary.load(value)
