@@ -75,3 +75,65 @@ def test_ctranslate2_engine_keeps_no_torch_weights_in_memory(memorised_marian, t
     assert "model" not in vars(translator.loaded)  # the weights were never loaded into torch
     Translator(str(copy), beams=1).translate(factory.PAIRS[4][0])
     assert "model" in vars(translator.loaded)  # the transformers engine loads them on first use
+
+
+# device, model type, GPU has bfloat16 → transformers dtype, CTranslate2 compute type
+PRECISION = [
+    ("cpu", "marian", None, "float32", "int8"),
+    ("cpu", "mt5", None, "float32", "int8"),
+    ("cpu", "bart", None, "float32", "int8"),
+    ("mps", "t5", None, "float32", "int8"),
+    ("cuda", "marian", True, "float16", "float16"),
+    ("cuda", "bart", True, "float16", "float16"),
+    ("cuda", "m2m_100", False, "float16", "float16"),
+    ("cuda", "mt5", True, "bfloat16", "int8_bfloat16"),
+    ("cuda:1", "t5", True, "bfloat16", "int8_bfloat16"),
+    ("cuda", "umt5", True, "bfloat16", "int8_bfloat16"),
+    ("cuda", "mt5", False, "float32", "int8_float32"),
+]
+
+
+@pytest.mark.parametrize(("device", "model_type", "bf16", "dtype", "compute_type"), PRECISION,
+                         ids=[f"{d}-{m}-{'bf16' if b else 'no-bf16' if b is False else 'any'}"
+                              for d, m, b, *_ in PRECISION])
+def test_precision_by_device_and_model_family(device, model_type, bf16, dtype, compute_type) -> None:
+    from translate.models import ctranslate2_compute_type, resolve_dtype
+
+    assert resolve_dtype(device, model_type, bf16_supported=bf16) == dtype
+    assert ctranslate2_compute_type(device, model_type, bf16_supported=bf16) == compute_type
+
+
+@pytest.mark.parametrize(("env", "device", "dtype", "compute_type"), [
+    ({"KHABAR_DTYPE": "float32"}, "cuda", "float32", "float32"),
+    ({"KHABAR_DTYPE": "float16"}, "cuda", "float16", "float16"),
+    ({"KHABAR_DTYPE": "bfloat16"}, "cpu", "bfloat16", "int8"),
+    ({"KHABAR_COMPUTE_TYPE": "bfloat16"}, "cuda", "bfloat16", "bfloat16"),
+    ({"KHABAR_DTYPE": "float32", "KHABAR_COMPUTE_TYPE": "int8_float16"}, "cuda", "float32", "int8_float16"),
+], ids=["dtype-cuda", "dtype-float16-overrides-t5-rule", "dtype-leaves-cpu-int8", "compute-type", "both"])
+def test_environment_overrides_the_precision(monkeypatch, env, device, dtype, compute_type) -> None:
+    from translate.models import ctranslate2_compute_type, resolve_dtype
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert resolve_dtype(device, "mt5", bf16_supported=True) == dtype
+    assert ctranslate2_compute_type(device, "mt5", bf16_supported=True) == compute_type
+
+
+def test_unknown_dtype_is_refused(monkeypatch) -> None:
+    from translate.models import resolve_dtype
+
+    monkeypatch.setenv("KHABAR_DTYPE", "fp16")
+    with pytest.raises(TranslateError, match="Unknown dtype 'fp16'"):
+        resolve_dtype("cuda", "marian", bf16_supported=True)
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_engines_count_the_tokens_they_generate(memorised_marian, engine: str) -> None:
+    translator = Translator(str(memorised_marian), beams=1, engine=engine, compute_type="float32", cache_size=0)
+    result = translator.translate(factory.ARTICLE_AR)
+    assert result.text == factory.ARTICLE_EN
+    tokenizer = translator.loaded.tokenizer
+    expected = sum(len(tokenizer(text_target=english)["input_ids"]) for _, english in factory.PAIRS)  # with </s>
+    assert translator.engine.generated_tokens == expected
+    hypotheses = translator.translate_pieces([factory.PAIRS[0][0]])
+    assert hypotheses[0].tokens == len(tokenizer(text_target=factory.PAIRS[0][1])["input_ids"])

@@ -27,6 +27,7 @@ class Hypothesis:
     text: str
     score: float  # mean log-probability of its tokens (the end token included)
     truncated: bool  # generation stopped at its token cap, not at an end token
+    tokens: int = 0  # tokens generated and kept (the end token included), counted from the output
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _finish(tokenizer, ids: list[int], log_probs: list[float], cap: int, eos: in
     end = min(end, cap) if truncated else end
     kept = log_probs[:end]
     score = sum(kept) / len(kept) if kept else float("-inf")
-    return Hypothesis(tokenizer.decode(ids[:end], skip_special_tokens=True).strip(), score, truncated)
+    return Hypothesis(tokenizer.decode(ids[:end], skip_special_tokens=True).strip(), score, truncated, end)
 
 
 class TransformersEngine:
@@ -72,6 +73,7 @@ class TransformersEngine:
 
     def __init__(self, loaded: LoadedModel) -> None:
         self.loaded = loaded
+        self.generated_tokens = 0  # tokens kept in every output so far (see Hypothesis.tokens)
         loaded.model  # noqa: B018 - load the weights now, so that a broken model fails here
 
     def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
@@ -104,10 +106,12 @@ class TransformersEngine:
         eos = model.generation_config.eos_token_id
         eos = eos[0] if isinstance(eos, list) else eos
         generated = sequences[:, 1 + skip :].tolist()
-        return [
+        hypotheses = [
             _finish(tokenizer, ids, row[skip : skip + len(ids)], cap, eos)
             for ids, row, cap in zip(generated, log_probs, caps, strict=True)
         ]
+        self.generated_tokens += sum(h.tokens for h in hypotheses)
+        return hypotheses
 
     def _token_log_probs(self, input_ids, mask, sequences, max_floats: int = 32_000_000) -> list[list[float]]:
         """The model's log-probability of each generated token, by one teacher-forced pass in
@@ -131,17 +135,10 @@ class CTranslate2Engine:
     name = "ctranslate2"
 
     def __init__(self, loaded: LoadedModel, *, compute_type: str | None = None, threads: int = 0) -> None:
-        import ctranslate2
-
         self.loaded = loaded
-        device = "cuda" if loaded.device.startswith("cuda") else "cpu"
-        if loaded.device == "mps":
-            raise TranslateError("The CTranslate2 engine runs on cpu or cuda, not mps; use --device cpu.")
-        self.compute_type = compute_type or ("float16" if device == "cuda" else "int8")
-        folder = converted_model(loaded.name, self.compute_type)
-        self.translator = ctranslate2.Translator(
-            str(folder), device=device, compute_type=self.compute_type, intra_threads=threads
-        )
+        self.compute_type = compute_type or ("float16" if loaded.device.startswith("cuda") else "int8")
+        self.translator = ctranslate2_translator(loaded, self.compute_type, threads=threads)
+        self.generated_tokens = 0  # tokens kept in every output so far (see Hypothesis.tokens)
 
     def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
         tokenizer = self.loaded.tokenizer
@@ -172,7 +169,22 @@ class CTranslate2Engine:
             mean = result.scores[0]
             hypothesis = _finish(tokenizer, ids, [mean] * len(ids), cap, eos)
             hypotheses.append(hypothesis)
+        self.generated_tokens += sum(h.tokens for h in hypotheses)
         return hypotheses
+
+
+def ctranslate2_translator(loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1):
+    """A ``ctranslate2.Translator`` over the converted copy of ``loaded`` (converted on first use; the
+    torch weights are never loaded). ``threads`` per batch, ``inter_threads`` batches at once."""
+    import ctranslate2
+
+    if loaded.device == "mps":
+        raise TranslateError("The CTranslate2 engine runs on cpu or cuda, not mps; use --device cpu.")
+    device = "cuda" if loaded.device.startswith("cuda") else "cpu"
+    index = int(loaded.device.split(":", 1)[1]) if loaded.device.startswith("cuda:") else 0
+    folder = converted_model(loaded.name, compute_type)
+    return ctranslate2.Translator(str(folder), device=device, device_index=index, compute_type=compute_type,
+                                  intra_threads=threads, inter_threads=inter_threads)
 
 
 def _model_fingerprint(name: str) -> dict:
@@ -205,6 +217,23 @@ def _use_full_m2m100_vocabulary() -> None:
     converters._MODEL_LOADERS["M2M100Config"] = FullVocabularyLoader()
 
 
+def _use_post_norm_bart() -> None:
+    """Let CTranslate2's BART converter read transformers 5 configurations.
+
+    It reads ``config.normalize_before``, which transformers 5 no longer defines (its BART is
+    always post-norm, as the attribute's old default said); configurations saved with it keep it.
+    """
+    from ctranslate2.converters import transformers as converters
+
+    class PostNormBartLoader(converters.BartLoader):
+        def get_model_spec(self, model):
+            if not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = False
+            return super().get_model_spec(model)
+
+    converters.register_loader("BartConfig")(PostNormBartLoader)
+
+
 def converted_model(name: str, quantization: str) -> Path:
     """Convert ``name`` to CTranslate2 once and cache it, keyed by the model files and settings."""
     import ctranslate2
@@ -220,6 +249,7 @@ def converted_model(name: str, quantization: str) -> Path:
         from ctranslate2.converters import TransformersConverter
 
         _use_full_m2m100_vocabulary()
+        _use_post_norm_bart()
         TransformersConverter(name, low_cpu_mem_usage=True).convert(
             str(staging / "model"), quantization=quantization, force=True
         )

@@ -73,40 +73,60 @@ def set_threads(threads: int | None) -> int:
 T5_FAMILY = ("t5", "mt5", "umt5")
 
 
+def _bf16_supported(engine: str = "torch") -> bool:
+    """Whether the CUDA GPU computes in bfloat16 natively (compute capability 8.0+). torch's
+    default check also says yes for GPUs that only emulate it, slowly; CTranslate2 lists what it runs."""
+    if engine == "ctranslate2":
+        import ctranslate2
+
+        return "bfloat16" in ctranslate2.get_supported_compute_types("cuda")
+    import torch
+
+    return torch.cuda.is_bf16_supported(including_emulation=False)
+
+
+def _requested_dtype(requested: str | None) -> str:
+    """``requested``, else ``KHABAR_DTYPE``, else ``auto``; an unknown name is an error."""
+    from translate.config import DTYPES
+
+    chosen = setting("dtype", requested, "auto")
+    if chosen not in DTYPES:
+        raise TranslateError(f"Unknown dtype '{chosen}': use {', '.join(DTYPES)}.")
+    return chosen
+
+
 def resolve_dtype(device: str, model_type: str, requested: str | None = None, *, bf16_supported: bool | None = None
                   ) -> str:
     """The precision to load weights in: ``requested`` (or ``KHABAR_DTYPE``) unless ``auto``; else
     float32 on CPU/MPS, float16 on CUDA, except T5-family models, which overflow in float16 and
-    get bfloat16 where the GPU supports it, else float32."""
-    chosen = setting("dtype", requested, "auto")
+    get bfloat16 where the GPU supports it natively, else float32."""
+    chosen = _requested_dtype(requested)
     if chosen != "auto":
         return chosen
     if not device.startswith("cuda"):
         return "float32"
     if model_type in T5_FAMILY:
-        if bf16_supported is None:
-            import torch
-
-            bf16_supported = torch.cuda.is_bf16_supported()
-        return "bfloat16" if bf16_supported else "float32"
+        supported = _bf16_supported() if bf16_supported is None else bf16_supported
+        return "bfloat16" if supported else "float32"
     return "float16"
 
 
 def ctranslate2_compute_type(device: str, model_type: str, requested: str | None = None, *,
-                             bf16_supported: bool | None = None) -> str:
-    """CTranslate2's quantization: ``requested`` (or ``KHABAR_COMPUTE_TYPE``), else int8 on CPU, and on
-    CUDA float16, or for T5-family models int8_bfloat16 (float16 overflows), or int8_float32 without bfloat16."""
+                             dtype: str | None = None, bf16_supported: bool | None = None) -> str:
+    """CTranslate2's quantization: ``requested`` (or ``KHABAR_COMPUTE_TYPE``); else on CPU int8; on
+    CUDA an explicit ``dtype`` (or ``KHABAR_DTYPE``), else float16, or for T5-family models, which
+    overflow in float16, int8_bfloat16 where the GPU supports bfloat16 natively, else int8_float32."""
     chosen = setting("compute_type", requested, "")
     if chosen:
         return chosen
     if not device.startswith("cuda"):
         return "int8"
+    explicit = _requested_dtype(dtype)
+    if explicit != "auto":
+        return explicit
     if model_type in T5_FAMILY:
-        if bf16_supported is None:
-            import torch
-
-            bf16_supported = torch.cuda.is_bf16_supported()
-        return "int8_bfloat16" if bf16_supported else "int8_float32"
+        supported = _bf16_supported("ctranslate2") if bf16_supported is None else bf16_supported
+        return "int8_bfloat16" if supported else "int8_float32"
     return "float16"
 
 
