@@ -1,0 +1,186 @@
+"""Post-editing: an editor's changes to a machine translation, checked again, shown in the review
+table and exported with the machine output beside each edit."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from translate.checks import check, confidence
+from translate.errors import TranslateError
+from translate.glossary import GLOSSARY, Glossary
+from translate.text import Layout, normalize, split_paragraphs
+from translate.translator import Segment, Translation
+
+log = logging.getLogger(__name__)
+
+HEADERS = ("#", "Arabic", "English", "Confidence", "Flags")
+ARABIC, ENGLISH = HEADERS.index("Arabic"), HEADERS.index("English")
+EDITED = "edited"  # what the Confidence column says for a sentence the editor changed
+FLAGGED_STYLE = "background-color: #ffe3b3"
+EDITED_STYLE = "background-color: #e3f0ff"
+FILE_NAMES = ("translation.txt", "translation.docx", "translation.json")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One article under review: the normalised Arabic, what the model wrote, the line breaks
+    between its paragraphs, and the summary shown with it (``summary["of"]`` says of which text)."""
+
+    article: str
+    machine: Translation
+    breaks: tuple[str, ...]
+    summary: dict[str, Any] | None = None
+
+    @classmethod
+    def start(cls, article: str, machine: Translation, *, strip_diacritics: bool = True,
+              summary: dict[str, Any] | None = None) -> Session:
+        """The review of ``machine``, the translation of ``article`` (paragraph breaks read from the article)."""
+        _, breaks = split_paragraphs(normalize(article, strip_diacritics=strip_diacritics))
+        paragraphs = len({s.paragraph for s in machine.segments})
+        if machine.segments and len(breaks) != paragraphs - 1:
+            raise TranslateError("The translation does not match the article: translate the article again.")
+        return cls(article, machine, tuple(breaks) if machine.segments else (), summary)
+
+
+def english_of(rows: Any, machine: Translation) -> list[str]:
+    """The English of each sentence in the review table ``rows`` (a list of rows, a table payload with
+    ``data``, or a pandas frame). Only the English column counts: edits to other columns are ignored."""
+    if hasattr(rows, "values") and hasattr(rows, "columns"):  # a pandas DataFrame
+        rows = rows.values.tolist()
+    elif isinstance(rows, dict):
+        rows = rows.get("data", [])
+    rows = [list(row) for row in rows or [] if row is not None]
+    if len(rows) != len(machine.segments):
+        raise TranslateError(f"The review table has {len(rows)} rows but the article has "
+                             f"{len(machine.segments)} sentences: translate the article again.")
+    english = []
+    for number, (row, segment) in enumerate(zip(rows, machine.segments, strict=True), start=1):
+        if len(row) <= ENGLISH:
+            raise TranslateError(f"Row {number} of the review table has no English column.")
+        if normalize(str(row[ARABIC] or "")) != normalize(segment.source):
+            raise TranslateError(f"Row {number} of the review table is not sentence {number} of this article: "
+                                 "translate the article again.")
+        english.append("" if row[ENGLISH] is None else str(row[ENGLISH]))
+    return english
+
+
+def tidy(english: str) -> str:
+    """One edited sentence on one line, with single spaces (a table cell cannot break a paragraph)."""
+    return " ".join(english.split())
+
+
+def recheck(segment: Segment, english: str, *, glossary: Glossary | None = None) -> Segment:
+    """``segment`` with the editor's English, the content checks run again on it. An edit is the
+    editor's own text: the model's confidence and length cap no longer apply, so ``low_confidence``
+    and ``truncated`` are not raised; the model's score is kept for the record. With a ``glossary``,
+    the house forms of the source's terms are verified in the edit as written (never rewritten)."""
+    details = check(segment.source, english)
+    if glossary is not None:
+        missing = glossary.missing(glossary.find(segment.source), english)
+        if missing:
+            details[GLOSSARY] = "; ".join(f"{entry.english} missing" for entry in missing)
+    return replace(segment, target=english, flags=tuple(details), details=details)
+
+
+def edit(session: Session, english: Sequence[str], *, glossary: Glossary | None = None) -> Translation:
+    """The translation with the editor's English for each sentence: changed sentences checked again,
+    the others as the model wrote them, the text rebuilt with the article's paragraph breaks."""
+    machine = session.machine
+    if len(english) != len(machine.segments):
+        raise TranslateError(f"{len(english)} sentences given for an article of {len(machine.segments)}.")
+    segments = []
+    for segment, text in zip(machine.segments, english, strict=True):
+        text = tidy(text)
+        segments.append(segment if text == segment.target else recheck(segment, text, glossary=glossary))
+    return Translation(assemble(segments, session.breaks), tuple(segments))
+
+
+def assemble(segments: Sequence[Segment], breaks: Sequence[str]) -> str:
+    """The document text from its segments: sentences joined by spaces, paragraphs by ``breaks``."""
+    if not segments:
+        return ""
+    paragraphs: dict[int, list[str]] = {}
+    for segment in segments:
+        paragraphs.setdefault(segment.paragraph, []).append(segment.source)
+    pieces = tuple(tuple(paragraphs[index]) for index in sorted(paragraphs))
+    return Layout(pieces, tuple(breaks)).assemble([s.target for s in segments])
+
+
+def edited(machine: Translation, current: Translation) -> list[int]:
+    """Indices of the sentences whose English differs from the machine's."""
+    return [i for i, (m, c) in enumerate(zip(machine.segments, current.segments, strict=True))
+            if m.target != c.target]
+
+
+def flag_text(segment: Segment) -> str:
+    """Each flag with what is wrong, one per line: ``numbers: 2020 in the Arabic is missing; …``."""
+    return "\n".join(f"{flag}: {segment.details[flag]}" if segment.details.get(flag) else flag
+                     for flag in segment.flags)
+
+
+def rows(current: Translation, machine: Translation | None = None) -> list[list]:
+    """One review row per sentence: number, Arabic, English, confidence (0–100, or "edited" for a
+    sentence that differs from ``machine``) and the flags with their details."""
+    changed = set(edited(machine, current)) if machine is not None else set()
+    return [[i + 1, s.source, s.target, EDITED if i in changed else confidence(s.score), flag_text(s)]
+            for i, s in enumerate(current.segments)]
+
+
+def table(current: Translation, machine: Translation | None = None) -> dict[str, Any]:
+    """The review table for the app: its rows, flagged rows highlighted, edited rows tinted."""
+    data = rows(current, machine)
+    changed = set(edited(machine, current)) if machine is not None else set()
+    styling = [[FLAGGED_STYLE if s.flags else EDITED_STYLE if i in changed else ""] * len(HEADERS)
+               for i, s in enumerate(current.segments)]
+    return {"headers": list(HEADERS), "data": data, "metadata": {"styling": styling, "display_value": None}}
+
+
+def status(machine: Translation, current: Translation, summary: dict[str, Any] | None = None,
+           note: str = "") -> str:
+    """What the editor should know: sentences, how many to double-check, how many edited, the summary."""
+    changed = len(edited(machine, current))
+    text = f"{len(current.segments)} sentences, {len(current.flagged)} to double-check."
+    if changed:
+        text += f" {changed} edited."
+        if summary is not None and summary.get("of") != EDITED:
+            text += " The summary is of the machine translation: press Regenerate summaries to update it."
+    return f"{text} {note}".strip()
+
+
+def payload(machine: Translation, current: Translation, *, summary: dict[str, Any] | None = None,
+            signature: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The .json download: what made it, the text, and every sentence with its flags, details,
+    confidence and log-probability; an edited sentence keeps ``machine`` and ``edited`` side by side."""
+    changed = set(edited(machine, current))
+    segments = []
+    for i, (m, c) in enumerate(zip(machine.segments, current.segments, strict=True)):
+        item = {**asdict(c), "flags": list(c.flags), "confidence": confidence(c.score)}
+        if i in changed:
+            item |= {"machine": m.target, "edited": c.target, "machine_flags": list(m.flags),
+                     "machine_details": m.details}
+        segments.append(item)
+    return {"signature": signature, "text": current.text, "machine_text": machine.text,
+            "edited": len(changed), "segments": segments, "summary": summary}
+
+
+def export(folder: Path, machine: Translation, current: Translation, *, summary: dict[str, Any] | None = None,
+           signature: dict[str, Any] | None = None) -> list[str]:
+    """The current translation as .txt, .docx and .json files in ``folder`` for download."""
+    import docx
+
+    txt, docx_path, json_path = (folder / name for name in FILE_NAMES)
+    txt.write_text(current.text + "\n", encoding="utf-8")
+    document = docx.Document()
+    for paragraph in current.text.split("\n"):
+        if paragraph.strip():
+            document.add_paragraph(paragraph)
+    document.save(docx_path)
+    data = payload(machine, current, summary=summary, signature=signature)
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    log.debug("exported %d sentences (%d edited) to %s", len(current.segments), data["edited"], folder)
+    return [str(txt), str(docx_path), str(json_path)]
