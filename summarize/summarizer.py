@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from translate.checks import numbers
-from translate.config import LONG_INPUT, SUMMARY_STRATEGIES, RunConfig
+from translate.config import ENGINES, LONG_INPUT, SUMMARY_STRATEGIES, RunConfig
+from translate.engines import ctranslate2_translator
 from translate.errors import TranslateError
-from translate.models import LoadedModel, load_model, resolve_device, resolve_model
+from translate.models import LoadedModel, ctranslate2_compute_type, load_model, resolve_device, resolve_model
 from translate.settings import setting
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
 from translate.translator import Translator
@@ -41,6 +42,7 @@ class Generation:
     no_repeat_ngram_size: int = 3
     length_penalty: float = 1.0
     max_sentences: int = 3
+    exact_length: bool = False  # benchmarks: every summary runs to max_new_tokens, so all engines do equal work
 
 
 class Summarizer:
@@ -49,6 +51,10 @@ class Summarizer:
     ``native`` (default): one multilingual model summarises each language's text.
     ``translate-back``: an English model summarises the translation, then an en→ar model
     translates that summary into Arabic.
+
+    ``engine`` (argument > ``KHABAR_SUMMARY_ENGINE`` > ``KHABAR_ENGINE`` > transformers): with
+    ``ctranslate2`` every model of the strategy runs converted (int8 on CPU), and the torch weights
+    are never loaded.
     """
 
     def __init__(
@@ -61,6 +67,10 @@ class Summarizer:
         generation: Generation | None = None,
         long_input: str = "lead",
         min_words: int = 30,
+        engine: str | None = None,
+        compute_type: str | None = None,
+        dtype: str | None = None,
+        threads: int = 0,
     ) -> None:
         self.strategy = setting("summary_strategy", strategy, "native")
         if self.strategy not in STRATEGIES:
@@ -74,7 +84,15 @@ class Summarizer:
             raise TranslateError(f"Unknown way to handle long articles '{long_input}': use lead or chunks.")
         self.long_input = long_input
         self.min_words = min_words
+        self.engine_name = setting("summary_engine", engine, "") or setting("engine", None, "transformers")
+        if self.engine_name not in ENGINES:
+            raise TranslateError(f"Unknown summary engine '{self.engine_name}': use {' or '.join(ENGINES)}.")
+        self.compute_type = compute_type
+        self.dtype = dtype
+        self.threads = threads
+        self.generated_tokens = 0  # tokens in every raw summary so far (end tokens included)
         self._back_translator: Translator | None = None
+        self._ctranslate2 = None
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Summarizer:
@@ -82,28 +100,42 @@ class Summarizer:
         return cls(config.summary_model, strategy=config.summary_strategy, arabic_model=config.arabic_model,
                    device=config.device, long_input=config.long_input,
                    generation=Generation(max_new_tokens=config.max_tokens, beams=config.summary_beams,
-                                         max_sentences=config.sentences))
+                                         max_sentences=config.sentences),
+                   engine=config.effective_summary_engine, compute_type=config.compute_type, dtype=config.dtype,
+                   threads=config.threads)
 
     def signature(self) -> dict:
         """What decides this summariser's output: strategy, models and revisions, generation settings."""
         arabic = None
         if self.strategy == "translate-back":
-            arabic = {"model": self.back_translator.model_name, "revision": self.back_translator.loaded.revision}
+            back = self.back_translator
+            arabic = {"model": back.model_name, "revision": back.loaded.revision, "engine": back.engine_name,
+                      "compute_type": back.effective_compute_type}
         return {"strategy": self.strategy, "model": self.model_name, "revision": self.loaded.revision,
-                "arabic_model": arabic, "engine": "transformers", "compute_type": self.loaded.dtype,
+                "arabic_model": arabic, "engine": self.engine_name, "compute_type": self.effective_compute_type,
                 "generation": asdict(self.generation), "long_input": self.long_input}
+
+    @property
+    def effective_compute_type(self) -> str:
+        """The precision summaries run in: CTranslate2's quantization, or the weights' dtype."""
+        if self.engine_name == "ctranslate2":
+            return ctranslate2_compute_type(self.device, self.loaded.config.model_type, self.compute_type,
+                                            dtype=self.dtype)
+        return self.loaded.dtype
 
     @property
     def loaded(self) -> LoadedModel:
         """The summarisation model (loaded on first use, once per process)."""
-        return load_model(self.model_name, self.device)
+        return load_model(self.model_name, self.device, self.dtype)
 
     @property
     def back_translator(self) -> Translator:
         """The en→ar translator of the ``translate-back`` strategy."""
         if self._back_translator is None:
             name = resolve_model(self.arabic_model, env="arabic_model", presets=ARABIC_MODEL_PRESETS)
-            self._back_translator = Translator(name, device=self.device, source_language="en", target_language="ar")
+            self._back_translator = Translator(name, device=self.device, source_language="en", target_language="ar",
+                                               engine=self.engine_name, compute_type=self.compute_type,
+                                               dtype=self.dtype, threads=self.threads or None)
         return self._back_translator
 
     def summarize(self, *, arabic: str, english: str) -> BilingualSummary:
@@ -138,6 +170,21 @@ class Summarizer:
         return self._generate([" ".join(combined)])[0], f"chunks: {len(chunks)} parts summarised, then combined"
 
     def _generate(self, texts: Sequence[str]) -> list[tuple[str, bool]]:
+        """Summaries of ``texts`` (first sentences kept), each with whether it hit the token cap."""
+        tokenizer = self.loaded.tokenizer
+        generate = self._generate_ctranslate2 if self.engine_name == "ctranslate2" else self._generate_torch
+        outputs = generate(texts)
+        eos = tokenizer.eos_token_id
+        results = []
+        for ids in outputs:
+            end = ids.index(eos) + 1 if eos in ids else len(ids)
+            self.generated_tokens += end
+            summary = tokenizer.decode(ids[:end], skip_special_tokens=True)
+            results.append((_first_sentences(normalize(summary), self.generation.max_sentences), eos not in ids))
+        return results
+
+    def _generate_torch(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids generated by transformers ``generate`` (the decoder start token left out)."""
         import torch
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
@@ -147,17 +194,50 @@ class Summarizer:
             out = model.generate(
                 **batch,
                 num_beams=settings.beams,
+                min_new_tokens=settings.max_new_tokens if settings.exact_length else None,
                 max_new_tokens=settings.max_new_tokens,
                 no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 length_penalty=settings.length_penalty,
                 early_stopping=True,
                 do_sample=False,
             )
-        summaries = tokenizer.batch_decode(out, skip_special_tokens=True)
-        eos = tokenizer.eos_token_id
-        finished = [eos in row[1:] for row in out.tolist()]
-        return [(_first_sentences(normalize(s), settings.max_sentences), not done)
-                for s, done in zip(summaries, finished, strict=True)]
+        return [row[1:] for row in out.tolist()]
+
+    def _generate_ctranslate2(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids generated by CTranslate2 with the settings transformers would use: the same
+        decoder start (from the converted config), forced first token, beams, n-gram guard, length
+        penalty and length limits (the model's own minimum length included)."""
+        loaded = self.loaded
+        tokenizer, settings = loaded.tokenizer, self.generation
+        if self._ctranslate2 is None:
+            self._ctranslate2 = ctranslate2_translator(loaded, self.effective_compute_type, threads=self.threads)
+        forced = getattr(loaded.config, "forced_bos_token_id", None)
+        prefix = [[tokenizer.convert_ids_to_tokens(forced)]] * len(texts) if forced is not None else None
+        sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
+        results = self._ctranslate2.translate_batch(
+            sources,
+            prefix,
+            beam_size=settings.beams,
+            min_decoding_length=settings.max_new_tokens if settings.exact_length else _min_new_tokens(loaded),
+            max_decoding_length=settings.max_new_tokens,
+            max_input_length=0,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_penalty=settings.length_penalty,
+            return_end_token=True,
+        )
+        return [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+
+
+def _min_new_tokens(loaded: LoadedModel) -> int:
+    """The shortest output the model's generation settings allow (transformers' ``min_length``
+    counts the decoder start token), read without loading the weights."""
+    from transformers import GenerationConfig
+
+    try:
+        config = GenerationConfig.from_pretrained(loaded.name, local_files_only=True)
+    except OSError:  # no generation_config.json: the model configuration's values apply
+        config = GenerationConfig.from_model_config(loaded.config)
+    return max((config.min_length or 0) - 1, config.min_new_tokens or 0, 0)
 
 
 def _chunks(sentences: Sequence[str], count_tokens, budget: int) -> list[list[str]]:

@@ -137,3 +137,136 @@ def test_cli_short_article_is_an_error(memorised_marian, memorised_mt5, tmp_path
     )
     assert done.returncode == 1
     assert done.stderr.decode().startswith("error: The article is too short to summarise")
+
+
+SUMMARISERS = {"native": ("memorised_mt5", None), "translate-back": ("memorised_bart", "memorised_marian_en_ar")}
+
+
+def _summarizer(request, strategy: str, **options) -> Summarizer:
+    model, arabic = SUMMARISERS[strategy]
+    arabic_model = str(request.getfixturevalue(arabic)) if arabic else None
+    return Summarizer(str(request.getfixturevalue(model)), strategy=strategy, arabic_model=arabic_model, **options)
+
+
+@pytest.mark.parametrize("strategy", list(SUMMARISERS))
+@pytest.mark.parametrize(("beams", "max_new_tokens"), [(1, 84), (4, 84), (1, 6), (4, 6)],
+                         ids=["greedy", "beam4", "greedy-cut", "beam4-cut"])
+def test_ctranslate2_summaries_equal_transformers_summaries(request, strategy: str, beams: int,
+                                                            max_new_tokens: int) -> None:
+    generation = Generation(beams=beams, max_new_tokens=max_new_tokens)
+    reference = _summarizer(request, strategy, generation=generation)
+    fast = _summarizer(request, strategy, generation=generation, engine="ctranslate2", compute_type="float32")
+    expected = reference.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    summary = fast.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    assert summary.english == expected.english
+    assert fast.generated_tokens == reference.generated_tokens
+    if max_new_tokens == 84:
+        assert (summary.english, summary.arabic, summary.flags) == (factory.SUMMARY_EN, factory.SUMMARY_AR, ())
+        assert summary == expected
+    else:  # cut short: both engines flag it (translate-back's Arabic of a fragment is not memorised)
+        assert "english:truncated" in summary.flags and "english:truncated" in expected.flags
+        if strategy == "native":
+            assert summary == expected
+
+
+@pytest.mark.parametrize("strategy", list(SUMMARISERS))
+@pytest.mark.parametrize("beams", [1, 4], ids=["greedy", "beam4"])
+def test_int8_summaries_keep_the_memorised_text(request, strategy: str, beams: int) -> None:
+    summarizer = _summarizer(request, strategy, engine="ctranslate2", compute_type="int8",
+                             generation=Generation(beams=beams))
+    summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    assert (summary.english, summary.arabic, summary.flags) == (factory.SUMMARY_EN, factory.SUMMARY_AR, ())
+    assert summarizer.signature()["compute_type"] == "int8"
+
+
+@pytest.mark.parametrize("strategy", list(SUMMARISERS))
+def test_ctranslate2_summaries_never_load_torch_weights(request, strategy: str, tmp_path) -> None:
+    import shutil
+
+    model, arabic = SUMMARISERS[strategy]
+    copies = {}
+    for name in filter(None, (model, arabic)):  # private copies: no other test has loaded their weights
+        copies[name] = tmp_path / name
+        shutil.copytree(request.getfixturevalue(name), copies[name])
+    summarizer = Summarizer(str(copies[model]), strategy=strategy, engine="ctranslate2",
+                            arabic_model=str(copies[arabic]) if arabic else None)
+    summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    assert (summary.english, summary.arabic) == (factory.SUMMARY_EN, factory.SUMMARY_AR)
+    assert "model" not in vars(summarizer.loaded)
+    if arabic:
+        assert "model" not in vars(summarizer.back_translator.loaded)
+
+
+@pytest.mark.parametrize("strategy", list(SUMMARISERS))
+def test_summary_conversion_is_cached_and_redone_when_the_model_changes(request, strategy: str, tmp_path) -> None:
+    import shutil
+
+    from translate.engines import converted_model
+
+    model, arabic = SUMMARISERS[strategy]
+    copy = tmp_path / model
+    shutil.copytree(request.getfixturevalue(model), copy)
+    arabic_model = str(request.getfixturevalue(arabic)) if arabic else None
+
+    def summarise() -> str:
+        summarizer = Summarizer(str(copy), strategy=strategy, arabic_model=arabic_model, engine="ctranslate2",
+                                compute_type="float32")
+        return summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN).english
+
+    assert summarise() == factory.SUMMARY_EN
+    folder = converted_model(str(copy), "float32")
+    converted = folder.joinpath("model.bin").stat().st_mtime_ns
+    siblings = sorted(folder.parent.glob(f"{copy.name}-float32-*"))
+    assert siblings == [folder]
+    assert summarise() == factory.SUMMARY_EN  # a second summariser reuses the converted folder
+    assert folder.joinpath("model.bin").stat().st_mtime_ns == converted
+    assert sorted(folder.parent.glob(f"{copy.name}-float32-*")) == [folder]
+    (copy / "config.json").write_text((copy / "config.json").read_text() + " ")
+    assert summarise() == factory.SUMMARY_EN
+    assert len(list(folder.parent.glob(f"{copy.name}-float32-*"))) == 2  # the changed model converted again
+
+
+def test_a_summariser_that_cannot_convert_is_an_error_naming_it(memorised_mt5, tmp_path) -> None:
+    import shutil
+
+    copy = tmp_path / "broken-mt5"
+    shutil.copytree(memorised_mt5, copy)
+    for weights in copy.glob("*.safetensors"):
+        weights.unlink()
+    summarizer = Summarizer(str(copy), engine="ctranslate2")
+    with pytest.raises(TranslateError, match=r"Could not convert the model '.*broken-mt5' for the CTranslate2"):
+        summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_exact_length_runs_every_summary_to_the_cap(memorised_mt5, engine: str) -> None:
+    summarizer = Summarizer(str(memorised_mt5), engine=engine, compute_type="float32",
+                            generation=Generation(beams=2, max_new_tokens=40, exact_length=True))
+    summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    assert summarizer.generated_tokens == 2 * 40
+    assert {"english:truncated", "arabic:truncated"} <= set(summary.flags)
+
+
+@pytest.mark.parametrize(("settings", "engine", "compute_type", "arabic_engine"), [
+    ({}, "transformers", "float32", None),
+    ({"engine": "ctranslate2"}, "ctranslate2", "int8", None),
+    ({"summary_engine": "ctranslate2"}, "ctranslate2", "int8", None),
+    ({"engine": "ctranslate2", "summary_engine": "transformers"}, "transformers", "float32", None),
+    ({"summary_engine": "ctranslate2", "summary_strategy": "translate-back"}, "ctranslate2", "int8", "ctranslate2"),
+    ({"summary_engine": "ctranslate2", "compute_type": "float32", "summary_strategy": "translate-back"},
+     "ctranslate2", "float32", "ctranslate2"),
+], ids=["default", "engine", "summary-engine", "summary-engine-overrides", "translate-back", "compute-type"])
+def test_signature_reports_the_engine_that_runs(request, settings, engine, compute_type, arabic_engine) -> None:
+    from translate.config import RunConfig
+
+    back = settings.get("summary_strategy") == "translate-back"
+    model, arabic = SUMMARISERS["translate-back" if back else "native"]
+    config = RunConfig(summary_model=str(request.getfixturevalue(model)), device="cpu",
+                       arabic_model=str(request.getfixturevalue(arabic)) if back else None, **settings)
+    signature = Summarizer.from_config(config).signature()
+    assert (signature["engine"], signature["compute_type"]) == (engine, compute_type)
+    if back:
+        assert signature["arabic_model"]["engine"] == arabic_engine
+        assert signature["arabic_model"]["compute_type"] == compute_type
+    else:
+        assert signature["arabic_model"] is None
