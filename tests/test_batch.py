@@ -18,6 +18,7 @@ import pytest
 from summarize import Summarizer
 from translate import Translator
 from translate.batch import MANIFEST, TEMP_MARK, Run, main, plan
+from translate.files import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
@@ -66,7 +67,7 @@ def build_tree(root: Path) -> dict[str, str]:
 
 
 def manifest(out: Path) -> dict[str, dict]:
-    lines = (out / MANIFEST).read_text("utf-8").splitlines()
+    lines = (out / MANIFEST).read_text("utf-8").split("\n")[:-1]
     records = [json.loads(line) for line in lines]
     assert len({r["input"] for r in records}) == len(records), "one line per input after a run"
     return {r["input"]: r for r in records}
@@ -82,7 +83,7 @@ def make_run(tmp_path, memorised_marian, memorised_mt5, **options) -> Run:
 def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memorised_marian, memorised_mt5) -> None:
     expected = build_tree(tmp_path / "in")
     run = make_run(tmp_path, memorised_marian, memorised_mt5)
-    assert run.execute() == 1
+    assert run.execute().status == 1
     out = tmp_path / "out"
     records = manifest(out)
     assert {name: r["status"] for name, r in records.items()} == expected
@@ -123,13 +124,13 @@ def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memor
 def test_a_rerun_does_no_model_work_and_a_changed_file_is_redone_alone(tmp_path, memorised_marian,
                                                                        memorised_mt5) -> None:
     build_tree(tmp_path / "in")
-    assert make_run(tmp_path, memorised_marian, memorised_mt5).execute() == 1
+    assert make_run(tmp_path, memorised_marian, memorised_mt5).execute().status == 1
     out = tmp_path / "out"
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != MANIFEST}
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name not in (MANIFEST, LOCK_NAME)}
 
     rerun = make_run(tmp_path, memorised_marian, memorised_mt5)
     rerun.translator.translate_batch = lambda texts: pytest.fail(f"model work on a re-run: {texts}")
-    assert rerun.execute() == 1
+    assert rerun.execute().status == 1
     assert rerun.totals["unchanged"] == 9
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
@@ -138,14 +139,14 @@ def test_a_rerun_does_no_model_work_and_a_changed_file_is_redone_alone(tmp_path,
     seen = []
     original = changed.translator.translate_batch
     changed.translator.translate_batch = lambda texts: seen.append(list(texts)) or original(texts)
-    assert changed.execute() == 1
+    assert changed.execute().status == 1
     assert seen == [[P[6][0]]]
     assert (out / "news/b.en.txt").read_text("utf-8") == P[6][1] + "\n"
     assert all(p.stat().st_mtime_ns == t for p, t in before.items() if "news/b." not in str(p))
     assert manifest(out)["news/b.txt"]["status"] == "done"
 
     forced = make_run(tmp_path, memorised_marian, memorised_mt5, force=True)
-    assert forced.execute() == 1
+    assert forced.execute().status == 1
     assert forced.totals["unchanged"] == 0 and forced.totals["done"] == 9
 
 
@@ -159,7 +160,7 @@ def test_two_hundred_files_with_ten_bad(tmp_path, memorised_marian, memorised_mt
     for i in range(10):
         (source / f"bad{i}.txt").write_bytes(b"" if i % 2 else b"\x00\x01binary\x02")
     run = make_run(tmp_path, memorised_marian, memorised_mt5)
-    assert run.execute() == 1
+    assert run.execute().status == 1
     records = manifest(tmp_path / "out")
     assert len(records) == 200
     assert sum(r["status"] == "done" for r in records.values()) == 190
@@ -168,7 +169,7 @@ def test_two_hundred_files_with_ten_bad(tmp_path, memorised_marian, memorised_mt
     again = make_run(tmp_path, memorised_marian, memorised_mt5)
     again.translator.translate_batch = lambda texts: pytest.fail("model work on a re-run")
     again.summarizer.summarize = lambda **kw: pytest.fail("model work on a re-run")
-    assert again.execute() == 1
+    assert again.execute().status == 1
     assert again.totals["unchanged"] == 190
 
 
@@ -187,7 +188,7 @@ def test_a_run_killed_mid_way_resumes_without_duplicates_or_partial_files(tmp_pa
     process = run_cli(*args)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        lines = (out / MANIFEST).read_text("utf-8").splitlines() if (out / MANIFEST).exists() else []
+        lines = (out / MANIFEST).read_text("utf-8").split("\n")[:-1] if (out / MANIFEST).exists() else []
         if len(lines) >= 4:
             break
         time.sleep(0.01)
@@ -202,7 +203,7 @@ def test_a_run_killed_mid_way_resumes_without_duplicates_or_partial_files(tmp_pa
     records = manifest(out)
     assert len(records) == 40 and all(r["status"] == "done" for r in records.values())
     outputs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert outputs == sorted([MANIFEST] + [f"s{i:02}.en.txt" for i in range(40)])
+    assert outputs == sorted([MANIFEST, LOCK_NAME] + [f"s{i:02}.en.txt" for i in range(40)])
     for i in range(40):
         expected = f"{P[i % 10][1]} {P[(i + 3) % 10][1]}\n"
         assert (out / f"s{i:02}.en.txt").read_text("utf-8") == expected
@@ -234,11 +235,11 @@ def test_inputs_sharing_a_name_never_share_an_output(tmp_path, memorised_marian)
     (source / "story.md").write_text(f"# {P[1][0]}\n", encoding="utf-8")
     (source / "story.en.txt").write_text(P[2][0], encoding="utf-8")
     run = Run(source, tmp_path / "out", Translator(str(memorised_marian), beams=1), None, log=io.StringIO())
-    assert run.execute() == 0
+    assert run.execute().status == 0
     records = manifest(tmp_path / "out")
     outputs = [o for r in records.values() for o in r["outputs"]]
     assert len(outputs) == len(set(outputs)) == 3
     assert (tmp_path / "out/story.en.md").read_text("utf-8") == f"# {P[1][1]}\n"
     assert (tmp_path / "out/story.en.en.txt").read_text("utf-8") == P[2][1] + "\n"
-    summaries = sorted(job.summary.name for job in plan(source, (tmp_path / "out").resolve()))
+    summaries = sorted(Path(job.summary).name for job in plan(source, (tmp_path / "out").resolve()))
     assert summaries == ["story.en.summary.json", "story.md.summary.json", "story.txt.summary.json"]

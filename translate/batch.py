@@ -1,35 +1,81 @@
 """Folders: translate (and summarise) every article under IN_DIR into OUT_DIR, losing nothing.
 
 ``python -m translate.batch IN_DIR OUT_DIR`` — outputs mirror the input tree; a manifest
-(``OUT_DIR/manifest.jsonl``) records every input's hash, status, reason, outputs and flag counts;
-a re-run skips what is done and unchanged and retries the rest.
+(``OUT_DIR/manifest.jsonl``) records every input's hash, status, reason, outputs, flag counts and the
+run's signature (which model and settings made it); a re-run skips what is done, unchanged and made
+with the same settings, and redoes the rest (reason ``settings changed`` when only the settings differ).
+
+The run has three parts, so that another backend (e.g. Ray Data) can replace the middle one:
+
+- the **driver** (:class:`Run`): holds the lock on OUT_DIR for the whole run, reads the manifest,
+  plans the inputs, decides what to skip, records bad files at the file-system level, and appends
+  every :class:`Record` it gets back to the manifest, which it compacts at the end;
+- a **worker** (:class:`Worker`): holds the translator and summariser, takes :class:`Job` objects
+  (plain data: paths and the digest the driver read) and returns one :class:`Record` per job after
+  writing its outputs atomically; it never touches the manifest;
+- a **backend** (:class:`LocalBackend`, ``--backend local``): feeds the jobs to a worker and passes
+  each record back to the driver as soon as it is ready. A distributed backend builds a worker per
+  actor with the same arguments and yields the records the workers return, in any order.
+
+File-system rules (regular files only, links, byte limit, temporary files, names that are not
+UTF-8) are in :mod:`translate.files`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
+import logging
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from translate.config import FILE_MAX_BYTES, add_arguments, config_from_parser
+from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, config_from_parser, digest, signature
 from translate.errors import TranslateError
-from translate.formats import SUPPORTED, Parsed, parse
+from translate.files import (
+    TEMP_MARK,
+    DiskFull,
+    FolderInUse,
+    FolderLock,
+    InputProblem,
+    OutputProblem,
+    append_line,
+    is_output,
+    name_to_json,
+    read_input,
+    read_lines,
+    remove_file,
+    stale_temporaries,
+    write_files,
+)
+from translate.formats import Parsed, parse
 from translate.text import has_arabic
 
+__all__ = ["MANIFEST", "TEMP_MARK", "Job", "LocalBackend", "Record", "Run", "RunResult", "Worker", "main", "plan"]
+
+log = logging.getLogger(__name__)
+
 MANIFEST = "manifest.jsonl"
-TEMP_MARK = ".khabar-tmp"
+SETTINGS_CHANGED = "settings changed"
+FILE_CHANGED = "the file changed"
 
 
 @dataclass
 class Record:
-    """What happened to one input file (one manifest line)."""
+    """What happened to one input file (one manifest line).
+
+    ``input`` and ``outputs`` are names as the file system gives them (see :func:`name_to_json` for how
+    names that are not UTF-8 are written). ``reason`` says why a file failed or was skipped, and for a
+    file done again, why it was redone (``settings changed``, ``the file changed``). ``signature`` is
+    the full signature of the run that made the outputs (:func:`translate.config.signature`).
+    """
 
     input: str
     sha256: str | None
@@ -39,76 +85,113 @@ class Record:
     segments: int = 0
     flags: dict[str, int] = field(default_factory=dict)
     summary_flags: list[str] = field(default_factory=list)
+    summary_error: str | None = None  # the translation is kept when its summary fails
+    signature: dict[str, Any] | None = None
+
+    def to_json(self) -> str:
+        """One manifest line (valid UTF-8 JSON whatever the names)."""
+        data = asdict(self)
+        data["input"], raw = name_to_json(self.input)
+        if raw is not None:
+            data["input_bytes"] = raw
+        outputs = [name_to_json(output) for output in self.outputs]
+        data["outputs"] = [text for text, _ in outputs]
+        if any(raw is not None for _, raw in outputs):
+            data["outputs_bytes"] = [raw if raw is not None else text.encode().hex() for text, raw in outputs]
+        for key in ("reason", "summary_error"):
+            if data[key] is not None:
+                data[key] = name_to_json(data[key])[0]
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> Record:
+        """The record a manifest line holds; ValueError, TypeError or KeyError if it is not one."""
+        data = json.loads(line)
+        raw = data.pop("input_bytes", None)
+        if raw:
+            data["input"] = bytes.fromhex(raw).decode("utf-8", "surrogateescape")
+        outputs = data.pop("outputs_bytes", None)
+        if outputs:
+            data["outputs"] = [bytes.fromhex(o).decode("utf-8", "surrogateescape") for o in outputs]
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
 
 
 @dataclass(frozen=True)
 class Job:
-    """An input file and where its outputs go."""
+    """An input file to translate and where its outputs go (plain data, safe to send to another process)."""
 
-    path: Path
-    relative: str
-    translation: Path
-    summary: Path
+    relative: str  # the input's path under IN_DIR (POSIX separators)
+    source: Path  # the input's path
+    translation: str  # output paths under OUT_DIR (POSIX separators)
+    summary: str
+    sha256: str | None = None  # the digest the driver read
+    why: str | None = None  # why a file done before is redone: settings changed, the file changed
+    problem: str | None = None  # set by the plan for a folder that could not be listed
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_MARK, dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+@dataclass
+class RunResult:
+    """What a run did: one record per current input, in plan order, and the exit status."""
+
+    records: list[Record]
+    status: int  # 0 when nothing failed, else 1
+    totals: Counter = field(default_factory=Counter)
 
 
 class Manifest:
-    """The JSON Lines manifest: appended to as files finish, compacted to one line per input."""
+    """The JSON Lines manifest: appended to as files finish, compacted to one line per input.
+
+    Lines are split on ``\\n`` only (names may hold U+2028, U+0085 or ``\\r``); a line cut short when a
+    run was killed is ignored; the latest line for an input wins."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.records: dict[str, Record] = {}
-        if path.exists():
-            for line in path.read_text("utf-8", errors="replace").splitlines():
-                try:
-                    record = Record(**json.loads(line))
-                except (json.JSONDecodeError, TypeError):
-                    continue  # a line cut short when a run was killed
-                self.records[record.input] = record
+        for line in read_lines(path):
+            try:
+                record = Record.from_json(line)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                log.warning("ignored a manifest line that is not a record: %.80s", line)
+                continue
+            self.records[record.input] = record
 
     def add(self, record: Record) -> None:
         """Record ``record`` durably (appended and synced before returning)."""
+        append_line(self.path, record.to_json())
         self.records[record.input] = record
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
 
     def compact(self, inputs: list[str]) -> None:
         """Rewrite the manifest with the latest record of each current input, in order."""
-        lines = [json.dumps(asdict(self.records[i]), ensure_ascii=False) for i in inputs if i in self.records]
-        write_atomically(self.path, ("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
+        lines = [self.records[i].to_json() for i in inputs if i in self.records]
+        text = "\n".join(lines) + "\n" if lines else ""
+        write_files(self.path.parent, [(self.path.name, text.encode("utf-8"))])
 
 
 def plan(in_dir: Path, out_dir: Path) -> list[Job]:
-    """Every file under ``in_dir`` (``out_dir`` excluded, links not followed) with its output paths."""
-    files = []
-    for root, dirs, names in os.walk(in_dir):
+    """Every file and link under ``in_dir`` (``out_dir`` excluded, linked folders not entered) with its
+    output paths under ``out_dir``; a folder that cannot be listed is a job with its ``problem``."""
+    entries: list[Path] = []
+    problems: dict[Path, str] = {}
+
+    def unreadable(error: OSError) -> None:
+        path = Path(error.filename)
+        problems[path] = f"cannot read the folder: {error.strerror}"
+        entries.append(path)
+
+    for root, dirs, names in os.walk(in_dir, onerror=unreadable):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if (here / d).resolve() != out_dir)
-        files += [here / name for name in sorted(names)]
-    stems = Counter((f.parent, f.stem) for f in files)
+        links = [d for d in dirs if (here / d).is_symlink()]
+        dirs[:] = sorted(d for d in dirs if d not in links and here / d != out_dir)
+        entries += [here / name for name in sorted(names + links)]
+    stems = Counter((e.parent, e.stem) for e in entries)
     jobs = []
-    for file in files:
-        relative = file.relative_to(in_dir)
-        target = out_dir / relative.parent
-        summary_stem = file.stem if stems[(file.parent, file.stem)] == 1 else file.name
-        jobs.append(Job(file, relative.as_posix(), target / f"{file.stem}.en{file.suffix}",
-                        target / f"{summary_stem}.summary.json"))
+    for entry in entries:
+        relative = entry.relative_to(in_dir)
+        target = relative.parent
+        summary_stem = entry.stem if stems[(entry.parent, entry.stem)] == 1 else entry.name
+        jobs.append(Job(relative.as_posix(), entry, (target / f"{entry.stem}.en{entry.suffix}").as_posix(),
+                        (target / f"{summary_stem}.summary.json").as_posix(), problem=problems.get(entry)))
     return jobs
 
 
@@ -116,79 +199,63 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
-class Run:
-    """One batch run over a folder."""
+class Worker:
+    """Translates jobs and writes their outputs; returns one record per job and never reads or writes
+    the manifest, so it can run in another process or on another machine."""
 
-    in_dir: Path
-    out_dir: Path
-    translator: object
-    summarizer: object | None
-    force: bool = False
-    text_field: str = "text"
-    max_bytes: int = FILE_MAX_BYTES
-    group_units: int = 64
-    log: object = field(default_factory=lambda: sys.stderr)
-    totals: Counter = field(default_factory=Counter)
+    def __init__(self, translator: Any, summarizer: Any | None, in_dir: Path, out_dir: Path, *,
+                 made_by: dict[str, Any] | None = None, text_field: str = "text", max_bytes: int = FILE_MAX_BYTES,
+                 group_units: int = 64) -> None:
+        self.translator, self.summarizer = translator, summarizer
+        self.in_dir, self.out_dir = in_dir, out_dir
+        self.made_by = made_by if made_by is not None else signature(translator, summarizer)
+        self.text_field, self.max_bytes, self.group_units = text_field, max_bytes, max(1, group_units)
 
-    def execute(self) -> int:
-        """Process every input; returns 0 when nothing failed, else 1."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.out_dir.rglob(f"*{TEMP_MARK}"):
-            stale.unlink()  # left by a run that was killed mid-write
-        manifest = Manifest(self.out_dir / MANIFEST)
-        jobs = plan(self.in_dir, self.out_dir)
-        started = time.monotonic()
-        progress = Progress(len(jobs), self.log)
+    def process(self, jobs: Iterable[Job]) -> list[Record]:
+        """Translate ``jobs`` and write their outputs; one record per job, in order."""
+        return list(self.records(jobs))
+
+    def records(self, jobs: Iterable[Job]) -> Iterator[Record]:
+        """Like :meth:`process`, yielding each record as soon as its outputs are written; the texts of
+        several files are translated together, ``group_units`` at a time.
+
+        Raises :class:`DiskFull` (after yielding the records of the files already written)."""
         pending: list[tuple[Job, str, Parsed]] = []
         for job in jobs:
-            record, parsed = self._prepare(job, manifest)
-            if parsed is None:
-                if record is not None:
-                    manifest.add(record)
-                self._count(manifest.records[job.relative])
-                progress.files_done(1)
+            prepared = self._prepare(job)
+            if isinstance(prepared, Record):
+                yield prepared
                 continue
-            pending.append((job, record.sha256, parsed))
-            if sum(len(p.units) for _, _, p in pending) >= self.group_units:
-                self._translate_group(pending, manifest, progress)
+            pending.append(prepared)
+            if sum(len(parsed.units) for _, _, parsed in pending) >= self.group_units:
+                yield from self._translate_group(pending)
                 pending = []
         if pending:
-            self._translate_group(pending, manifest, progress)
-        manifest.compact([job.relative for job in jobs])
-        progress.close()
-        self._report(time.monotonic() - started)
-        return 1 if self.totals["failed"] else 0
+            yield from self._translate_group(pending)
 
-    def _prepare(self, job: Job, manifest: Manifest) -> tuple[Record | None, Parsed | None]:
-        """Read and parse one input; a Record alone means it needs no translation."""
-        if job.path.suffix.lower() not in SUPPORTED:
-            return Record(job.relative, None, "skipped", f"unsupported file type '{job.path.suffix or 'none'}'"), None
+    def _record(self, job: Job, sha: str | None, status: str, reason: str | None) -> Record:
+        return Record(job.relative, sha, status, reason, signature=self.made_by)
+
+    def _prepare(self, job: Job) -> Record | tuple[Job, str, Parsed]:
+        """Read and parse one input; a Record means it will not be translated."""
         try:
-            size = job.path.stat().st_size
-            if size > self.max_bytes:
-                reason = f"file is larger than the {self.max_bytes:,}-byte limit"
-                return Record(job.relative, None, "failed", reason), None
-            data = job.path.read_bytes()
-        except OSError as error:
-            return Record(job.relative, None, "failed", f"cannot read the file: {error.strerror}"), None
-        digest = sha256(data)
-        previous = manifest.records.get(job.relative)
-        if (not self.force and previous and previous.status == "done" and previous.sha256 == digest
-                and all((self.out_dir / output).exists() for output in previous.outputs)):
-            self.totals["unchanged"] += 1
-            return None, None
+            data = read_input(job.source, root=self.in_dir, max_bytes=self.max_bytes, exclude=self.out_dir)
+        except InputProblem as problem:
+            return self._record(job, None, problem.status, problem.reason)
+        sha = sha256(data)
+        if job.sha256 is not None and sha != job.sha256:
+            job = dataclasses.replace(job, why=FILE_CHANGED)  # changed since the driver read it: this is what counts
         if not data.strip():
-            return Record(job.relative, digest, "failed", "the file is empty"), None
+            return self._record(job, sha, "failed", "the file is empty")
         try:
-            parsed = parse(job.path, data, text_field=self.text_field)
+            parsed = parse(job.source, data, text_field=self.text_field)
         except TranslateError as error:
-            return Record(job.relative, digest, "failed", str(error)), None
+            return self._record(job, sha, "failed", str(error))
         if not any(has_arabic(unit) for unit in parsed.units):
-            return Record(job.relative, digest, "failed", "no Arabic text found in the file"), None
-        return Record(job.relative, digest, "pending"), parsed
+            return self._record(job, sha, "failed", "no Arabic text found in the file")
+        return job, sha, parsed
 
-    def _translate_group(self, group: list[tuple[Job, str, Parsed]], manifest: Manifest, progress) -> None:
+    def _translate_group(self, group: list[tuple[Job, str, Parsed]]) -> Iterator[Record]:
         """Translate the units of several files in one batch, then write each file's outputs."""
         units = [unit for _, _, parsed in group for unit in parsed.units]
         self.translator.engine  # noqa: B018 - load the model here: a model that cannot load stops the run
@@ -198,59 +265,184 @@ class Run:
         except Exception as error:  # one bad file must not stop the others
             if len(group) > 1:  # find the file at fault: translate each on its own
                 for item in group:
-                    self._translate_group([item], manifest, progress)
+                    yield from self._translate_group([item])
                 return
-            job, digest, _ = group[0]
-            record = Record(job.relative, digest, "failed", f"translation failed: {error}")
-            manifest.add(record)
-            self._count(record)
-            progress.files_done(1)
+            job, sha, _ = group[0]
+            yield self._record(job, sha, "failed", f"translation failed: {error}")
             return
-        for (job, digest, parsed), translated in zip(group, results, strict=True):
-            record = self._finish(job, digest, parsed, translated)
-            manifest.add(record)
-            self._count(record)
-            self.totals["segments"] += record.segments
-            progress.files_done(1, record.segments)
+        for (job, sha, parsed), translated in zip(group, results, strict=True):
+            yield self._finish(job, sha, parsed, translated)
 
-    def _finish(self, job: Job, digest: str, parsed: Parsed, translated: list) -> Record:
-        """Write one file's translation and summary; any failure becomes the file's reason."""
+    def _finish(self, job: Job, sha: str, parsed: Parsed, translated: list) -> Record:
+        """Write one file's translation and summary; a failure to write becomes the file's reason, except a
+        full disk, which stops the run."""
+        summary_error = None
+        summary_flags: list[str] = []
         try:
-            write_atomically(job.translation, parsed.render([t.text for t in translated]))
-            outputs = [job.translation]
-            summary_flags: list[str] = []
+            outputs = [(job.translation, parsed.render([t.text for t in translated]))]
             if self.summarizer is not None:
-                summaries = [self._summary(parsed, article, translated) for article in parsed.articles]
+                summaries = [self._summary(job, parsed, article, translated) for article in parsed.articles]
                 summary_flags = sorted({f for s in summaries for f in s.get("flags", [])})
+                errors = list(dict.fromkeys(s["error"] for s in summaries if "error" in s))
+                summary_error = "; ".join(errors) or None
                 body = summaries[0] if len(summaries) == 1 else {"articles": summaries}
-                write_atomically(job.summary, json.dumps({"input": job.relative, **body}, ensure_ascii=False,
-                                                         indent=2).encode("utf-8"))
-                outputs.append(job.summary)
-        except (TranslateError, OSError) as error:
-            return Record(job.relative, digest, "failed", f"could not write the outputs: {error}")
+                text, raw = name_to_json(job.relative)
+                head = {"input": text, **({"input_bytes": raw} if raw else {})}
+                document = {**head, **body, "signature": self.made_by}
+                outputs.append((job.summary, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")))
+            write_files(self.out_dir, outputs)
+        except DiskFull:
+            raise
+        except (TranslateError, OutputProblem, OSError) as error:
+            return self._record(job, sha, "failed", f"could not write the outputs: {error}")
         flags = Counter(flag for t in translated for s in t.segments for flag in s.flags)
-        return Record(job.relative, digest, "done", None, [o.relative_to(self.out_dir).as_posix() for o in outputs],
-                      sum(len(t.segments) for t in translated), dict(sorted(flags.items())), summary_flags)
+        return Record(job.relative, sha, "done", job.why, [path for path, _ in outputs],
+                      sum(len(t.segments) for t in translated), dict(sorted(flags.items())), summary_flags,
+                      summary_error, self.made_by)
 
-    def _summary(self, parsed: Parsed, article: tuple[int, ...], translated: list) -> dict:
+    def _summary(self, job: Job, parsed: Parsed, article: tuple[int, ...], translated: list) -> dict:
+        """One article's summary, or ``{"error": reason}``: a failing summariser never loses the translation."""
         arabic = "\n\n".join(parsed.units[i] for i in article)
         english = "\n\n".join(translated[i].text for i in article)
         try:
             summary = self.summarizer.summarize(arabic=arabic, english=english)
         except TranslateError as error:
             return {"error": str(error)}
+        except Exception as error:  # any failure of the summary model stays with this file
+            log.warning("the summariser failed on %s", job.relative, exc_info=True)
+            return {"error": f"the summariser failed: {type(error).__name__}: {error}"}
         return asdict(summary)
 
-    def _count(self, record: Record) -> None:
+
+class Backend(Protocol):
+    """Where workers run: takes the worker the driver built and the jobs (a lazy iterable), and yields
+    one record per job as each is done."""
+
+    def run(self, worker: Worker, jobs: Iterable[Job]) -> Iterator[Record]: ...
+
+
+class LocalBackend:
+    """One worker in this process, jobs in plan order (``--backend local``)."""
+
+    def run(self, worker: Worker, jobs: Iterable[Job]) -> Iterator[Record]:
+        return worker.records(jobs)
+
+
+BACKENDS = {"local": LocalBackend}
+
+
+@dataclass
+class Run:
+    """One batch run over a folder: the driver (see the module docstring)."""
+
+    in_dir: Path
+    out_dir: Path
+    translator: Any
+    summarizer: Any | None
+    force: bool = False
+    text_field: str = "text"
+    max_bytes: int = FILE_MAX_BYTES
+    group_units: int = 64
+    log: Any = field(default_factory=lambda: sys.stderr)
+    backend: Backend = field(default_factory=LocalBackend)
+    totals: Counter = field(default_factory=Counter)
+
+    def execute(self) -> RunResult:
+        """Process every input under the lock on OUT_DIR; returns the records and the exit status.
+
+        Raises :class:`FolderInUse` when another run holds OUT_DIR, :class:`DiskFull` when the disk
+        fills up (the manifest then holds what was done), :class:`TranslateError` for a model that
+        cannot load or a manifest that cannot be written."""
+        in_dir, out_dir = Path(self.in_dir).resolve(), Path(self.out_dir).resolve()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with FolderLock(out_dir):
+            return self._execute(in_dir, out_dir)
+
+    def _execute(self, in_dir: Path, out_dir: Path) -> RunResult:
+        for stale in stale_temporaries(out_dir, exclude=[in_dir]):
+            log.info("removing %s, left by a run that was stopped mid-write", stale)
+            stale.unlink()
+        manifest = Manifest(out_dir / MANIFEST)
+        made_by = signature(self.translator, self.summarizer)
+        jobs = plan(in_dir, out_dir)
+        worker = Worker(self.translator, self.summarizer, in_dir, out_dir, made_by=made_by,
+                        text_field=self.text_field, max_bytes=self.max_bytes, group_units=self.group_units)
+        started = time.monotonic()
+        progress = Progress(len(jobs), self.log)
+        work = self._work(jobs, manifest, made_by, in_dir, out_dir, progress)
+        for record in self.backend.run(worker, work):
+            self._keep(record, manifest, out_dir, progress)
+        inputs = [job.relative for job in jobs]
+        manifest.compact(inputs)
+        progress.close()
+        self._report(time.monotonic() - started, out_dir)
+        records = [manifest.records[i] for i in inputs if i in manifest.records]
+        return RunResult(records, 1 if self.totals["failed"] else 0, self.totals)
+
+    def _work(self, jobs: list[Job], manifest: Manifest, made_by: dict, in_dir: Path, out_dir: Path,
+              progress: Progress) -> Iterator[Job]:
+        """The jobs a worker must do; the others are recorded here (bad files) or counted (unchanged)."""
+        current = digest(made_by)
+        for job in jobs:
+            decided = self._decide(job, manifest, current, in_dir, out_dir)
+            if isinstance(decided, Job):
+                yield decided
+            elif decided is None:  # counted as done, as its record says
+                self.totals["unchanged"] += 1
+                self._count(manifest.records[job.relative], progress, translated=False)
+            else:
+                self._keep(decided, manifest, out_dir, progress)
+
+    def _decide(self, job: Job, manifest: Manifest, current: str, in_dir: Path, out_dir: Path) -> Job | Record | None:
+        """A job to do, a record for a file that is not translated, or None for a file done and unchanged."""
+        if job.problem:
+            return Record(job.relative, None, "failed", job.problem)
+        supported = Path(job.relative).suffix.lower() in INPUT_TYPES
+        if not supported and not job.source.is_symlink():
+            return Record(job.relative, None, "skipped", f"unsupported file type '{job.source.suffix or 'none'}'")
+        try:
+            data = read_input(job.source, root=in_dir, max_bytes=self.max_bytes, exclude=out_dir)
+        except InputProblem as problem:
+            return Record(job.relative, None, problem.status, problem.reason)
+        if not supported:
+            return Record(job.relative, None, "skipped", f"unsupported file type '{job.source.suffix or 'none'}'")
+        sha = sha256(data)
+        why = None
+        previous = manifest.records.get(job.relative)
+        if previous is not None and previous.status == "done":
+            same_file = previous.sha256 == sha
+            same_settings = previous.signature is not None and digest(previous.signature) == current
+            written = all(is_output(out_dir, output) for output in previous.outputs)
+            if same_file and same_settings and written and not self.force:
+                return None
+            why = FILE_CHANGED if not same_file else SETTINGS_CHANGED if not same_settings else None
+        if not data.strip():
+            return Record(job.relative, sha, "failed", "the file is empty")
+        return dataclasses.replace(job, sha256=sha, why=why)
+
+    def _keep(self, record: Record, manifest: Manifest, out_dir: Path, progress: Progress) -> None:
+        """Append ``record`` to the manifest, remove outputs of an earlier record it no longer has, count it."""
+        previous = manifest.records.get(record.input)
+        manifest.add(record)
+        if previous is not None and record.status == "done":
+            for old in set(previous.outputs) - set(record.outputs):
+                if remove_file(out_dir, old):
+                    log.info("removed %s: the new settings do not make it", old)
+        self._count(record, progress)
+
+    def _count(self, record: Record, progress: Progress, *, translated: bool = True) -> None:
         self.totals[record.status] += 1
         self.totals["flagged"] += sum(record.flags.values())
+        sentences = record.segments if translated else 0
+        self.totals["segments"] += sentences
+        progress.files_done(1, sentences)
 
-    def _report(self, seconds: float) -> None:
+    def _report(self, seconds: float, out_dir: Path) -> None:
         t = self.totals
         rate = t["segments"] / seconds if seconds > 0 else 0.0
         print(f"done {t['done']} (unchanged {t['unchanged']}), failed {t['failed']}, skipped {t['skipped']}; "
               f"{t['segments']} sentences translated in {seconds:.1f}s ({rate:.1f}/s); "
-              f"{t['flagged']} flags raised. Manifest: {self.out_dir / MANIFEST}", file=self.log)
+              f"{t['flagged']} flags raised. Manifest: {out_dir / MANIFEST}", file=self.log)
 
 
 class Progress:
@@ -286,19 +478,22 @@ class Progress:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m translate.batch",
                                      description="Translate and summarise every article in a folder.")
-    parser.add_argument("in_dir", help="folder of Arabic articles (.txt .md .html .htm .docx .jsonl)")
+    parser.add_argument("in_dir", help=f"folder of Arabic articles ({' '.join(INPUT_TYPES)})")
     parser.add_argument("out_dir", help="folder for the translations, summaries and manifest.jsonl")
     add_arguments(parser)
     parser.add_argument("--force", action="store_true", help="redo every file, even those already done")
     parser.add_argument("--jobs", type=int, help="CPU threads the models may use (default: all cores)")
     parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
-    parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES, help="larger files fail (default 10 MB)")
+    parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES,
+                        help=f"larger files fail (default {FILE_MAX_BYTES:,})")
     parser.add_argument("--group-size", type=int, default=64, help="texts translated together per batch (default 64)")
+    parser.add_argument("--backend", choices=sorted(BACKENDS), default="local",
+                        help="where the workers run (default local: in this process)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the batch job: 0 all done, 1 some failed, 2 usage error."""
+    """Run the batch job: 0 all done, 1 some failed (or the disk is full), 2 usage error or OUT_DIR in use."""
     parser = build_parser()
     args = parser.parse_args(argv)
     in_dir, out_dir = (Path(p).expanduser().resolve() for p in (args.in_dir, args.out_dir))
@@ -310,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"OUT_DIR '{args.out_dir}' exists and is not a folder")
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be 1 or more")
+    if args.max_bytes < 1:
+        parser.error("--max-bytes must be 1 or more")
     if args.jobs:
         args.threads = args.jobs
     config = config_from_parser(parser, args)
@@ -319,8 +516,12 @@ def main(argv: list[str] | None = None) -> int:
 
         translator = Translator.from_config(config)
         summarizer = Summarizer.from_config(config) if config.summary else None
-        return Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
-                   max_bytes=args.max_bytes, group_units=max(1, args.group_size)).execute()
+        run = Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
+                  max_bytes=args.max_bytes, group_units=max(1, args.group_size), backend=BACKENDS[args.backend]())
+        return run.execute().status
+    except FolderInUse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
