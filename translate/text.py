@@ -9,16 +9,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from translate.errors import TranslateError
+from translate.language import language_problem
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u2060]")
 _TATWEEL = "\u0640"
-_DIACRITICS = re.compile(r"[\u064b-\u0652]")
+# Harakat, tanween and shadda, the rarer vowel marks, superscript (dagger) alef, and the Quranic
+# honorifics and annotation marks (small high letters, end of ayah, rub el hizb, sajdah, stops).
+_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u0652\u0656-\u065f\u0670\u06d6-\u06ed]")
+_ALEF_WASLA = str.maketrans("\u0671", "\u0627")  # ٱ → ا
 _PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefc]+")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
 _PARAGRAPH_BREAK = re.compile(r"\n+")
+_WORD = re.compile(r"\w+")
 
 _SENTENCE_END = re.compile(r"(?:[.!?؟؛…]+)([\"”»’')\]]*)")
 _QUOTE_SPANS = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"\n]*\"")
@@ -36,15 +41,18 @@ _ARABIC_ABBREVIATIONS = frozenset("د أ م ص ق.م ه ج".split())
 def normalize(text: str, *, strip_diacritics: bool = True) -> str:
     """Remove invisible marks, BOMs and tatweel (and, by default, diacritics) and tidy whitespace.
 
-    Letters, digits and punctuation are kept; Arabic presentation forms become plain letters;
-    paragraph breaks (blank lines) survive, runs of spaces become one space.
+    Letters, digits and punctuation are kept; Arabic presentation forms become plain letters
+    (NFKC: a ligature such as ﷺ becomes its whole words); paragraph breaks (blank lines) survive,
+    runs of spaces become one space. Diacritics are the harakat, tanween, shadda and sukun, the
+    rarer vowel marks, superscript alef and the Quranic annotation marks; stripping them also
+    writes alef wasla (ٱ) as a plain alef.
     """
     text = _LINE_BREAKS.sub("\n", text)
     text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text).replace(_TATWEEL, "")
     if strip_diacritics:
-        text = _DIACRITICS.sub("", text)
+        text = _DIACRITICS.sub("", text).translate(_ALEF_WASLA)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(lines).strip()
 
@@ -61,18 +69,55 @@ def arabic_share(text: str) -> float:
     return arabic / (arabic + latin) if arabic + latin else 0.0
 
 
-def check_article(text: str, *, max_chars: int, strip_diacritics: bool = True) -> str:
-    """Return the normalised article, or raise :class:`TranslateError` saying what is wrong."""
-    cleaned = normalize(text, strip_diacritics=strip_diacritics)
-    if not cleaned:
-        raise TranslateError("The input is empty: paste or give an Arabic article to translate.")
+def estimate_tokens(text: str) -> int:
+    """A cheap upper estimate of the model tokens in ``text``: one per started four letters or
+    digits of a word, and one per other visible character (punctuation, symbols, other scripts)."""
+    words = _WORD.findall(text)
+    others = len(text) - sum(len(w) for w in words) - text.count(" ") - text.count("\n")
+    return sum(-(-len(w) // 4) for w in words) + max(0, others)
+
+
+def check_article(
+    text: str,
+    *,
+    max_chars: int,
+    strip_diacritics: bool = True,
+    max_tokens: int | None = None,
+    count_tokens: Callable[[str], int] | None = None,
+) -> str:
+    """Return the normalised article, or raise :class:`TranslateError` saying what is wrong.
+
+    The length is checked on the raw text first (before any work), and again after normalising,
+    which can expand text (NFKC turns the ligature ﷺ into four words). With ``max_tokens`` the
+    normalised text's tokens are bounded too, counted by ``count_tokens`` (a model's tokenizer)
+    or estimated by :func:`estimate_tokens`. Text that is not Arabic is refused, including
+    another language in the Arabic script (see :func:`translate.language.language_problem`).
+    """
     if len(text) > max_chars:
         raise TranslateError(
             f"The input is {len(text):,} characters long; the limit is {max_chars:,}. "
             "Split the article into smaller parts."
         )
+    cleaned = normalize(text, strip_diacritics=strip_diacritics)
+    if not cleaned:
+        raise TranslateError("The input is empty: paste or give an Arabic article to translate.")
+    if len(cleaned) > max_chars:
+        raise TranslateError(
+            f"The input is {len(cleaned):,} characters long once normalised (ligatures such as ﷺ expand "
+            f"into whole words); the limit is {max_chars:,}. Split the article into smaller parts."
+        )
+    if max_tokens is not None:
+        tokens = (count_tokens or estimate_tokens)(cleaned)
+        if tokens > max_tokens:
+            raise TranslateError(
+                f"The input is about {tokens:,} model tokens long; the limit is {max_tokens:,}. "
+                "Split the article into smaller parts."
+            )
     if arabic_share(cleaned) < 0.5:
         raise TranslateError("The input does not look like Arabic text: this tool translates Arabic into English.")
+    problem = language_problem(cleaned)
+    if problem is not None:
+        raise TranslateError(problem)
     return cleaned
 
 
