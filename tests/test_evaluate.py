@@ -15,7 +15,16 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from translate.align import Bead, align, sentences
-from translate.evaluate import Unit, flag_precision, main, models_given, numbers_check, progress_bar
+from translate.checks import ALL_FLAGS
+from translate.evaluate import (
+    Unit,
+    flag_precision,
+    main,
+    models_given,
+    numbers_check,
+    progress_bar,
+    reference_units,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
@@ -158,7 +167,7 @@ def test_flag_precision_per_flag() -> None:
     assert table["repetition"] == {"count": 0, "mean_chrf_flagged": None, "mean_chrf_unflagged": 1105 / 20,
                                    "in_worst_decile": None, "worst_decile_caught": 0.0}
     assert table["any"]["count"] == 5
-    assert list(table)[:6] == ["numbers", "untranslated", "length", "repetition", "truncated", "low_confidence"]
+    assert list(table) == [*ALL_FLAGS, *(["glossary"] if "glossary" not in ALL_FLAGS else []), "any"]
 
 
 def test_numbers_check_counts_missing_and_extra_numbers() -> None:
@@ -190,6 +199,38 @@ def test_alignment_by_length(outputs, references, expected) -> None:
 def test_reference_sentences_use_the_translators_splitter() -> None:
     assert sentences('Mr. Smith said: "We will stay." Prices rose 3.5 percent.\n\nU.S. officials left.') == [
         'Mr. Smith said: "We will stay."', "Prices rose 3.5 percent.", "U.S. officials left."]
+
+
+def docx_bytes(paragraphs: list[str], cell: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.add_table(rows=1, cols=1).rows[0].cells[0].text = cell
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("a.txt", f"{P[0][1]}\n\n{P[1][1]}\n", (f"{P[0][1]}\n\n{P[1][1]}\n",)),
+        ("a.md", f"# {P[0][1]}\n\n- {P[1][1]}\n\n```\ncode stays out\n```\n> {P[2][1]}",
+         (f"{P[0][1]}\n\n{P[1][1]}\n\n{P[2][1]}",)),
+        ("a.html", f"<html><body><h1>{P[0][1]}</h1><p>{P[1][1]}</p><script>var x = 1;</script></body></html>",
+         (f"{P[0][1]}\n\n{P[1][1]}",)),
+        ("a.docx", docx_bytes([P[0][1], ""], P[1][1]), (f"{P[0][1]}\n\n{P[1][1]}",)),
+        ("a.jsonl", json.dumps({"id": 1, "text": P[0][1]}) + "\n" + json.dumps({"text": P[1][1]}) + "\n",
+         (P[0][1], P[1][1])),
+    ],
+    ids=["txt", "markdown-markers-and-code-dropped", "html-text-without-scripts", "docx-paragraphs-and-tables",
+         "jsonl-one-per-record"],
+)
+def test_english_references_are_read_from_every_batch_format(name, data, expected) -> None:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    assert reference_units(Path(name), raw) == expected
 
 
 def test_pairs_file_scores_each_pair(memorised_marian, tmp_path, capsys) -> None:

@@ -539,6 +539,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.report:
             write(args.report, report.html(evaluation))
         print(report.summary(evaluation))
+        for what, path in (("Figures", args.json), ("Report", args.report)):
+            if path:
+                print(f"{what}: {path}")
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -20,6 +20,10 @@ def _figure(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def _share(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
@@ -35,9 +39,9 @@ def summary(evaluation: Evaluation) -> str:
     rows += [(r.label, f"{r.bleu:.1f}", f"{r.chrf:.1f}", f"{r.ter:.1f}", f"{r.seconds_per_article:.2f}",
               _aligned(r)) for r in evaluation.ranking]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [f"{len(evaluation.inputs.documents)} documents paired"
-             + (f", {len(evaluation.inputs.problems)} files not used (see warnings)" if evaluation.inputs.problems
-                else "")]
+    problems = len(evaluation.inputs.problems)
+    lines = [f"{_count(len(evaluation.inputs.documents), 'document')} paired"
+             + (f", {_count(problems, 'file')} not used (see warnings)" if problems else "")]
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines += [f"{name} signature: {sig}" for name, sig in evaluation.metrics.items()]
     lines.append("Ranking by chrF++: " + ", ".join(f"{i}. {r.label}" for i, r in enumerate(evaluation.ranking, 1)))
@@ -168,7 +172,7 @@ def html(evaluation: Evaluation) -> str:
         "<h1>Translation quality on your articles</h1>",
         f"<p>Sources <code>{escape(evaluation.sources)}</code>, references "
         f"<code>{escape(evaluation.references or evaluation.sources)}</code>: "
-        f"{len(evaluation.inputs.documents)} documents paired.</p>",
+        f"{_count(len(evaluation.inputs.documents), 'document')} paired.</p>",
     ]
     if problems:
         parts.append(f'<div class="problems" id="problems"><strong>Files not used</strong><ul>{problems}</ul></div>')
