@@ -102,16 +102,23 @@ def _english_pattern(form: str) -> str:
 
 def _replacement(entry: Entry, match: re.Match[str]) -> str:
     """What replaces one match of an entry's English forms: the house form itself stays as it is."""
-    return match.group() if match.group("house") else _cased(entry.english, match.group(), entry.variants)
+    if match.group("house"):
+        return match.group()
+    return _cased(entry.english, match.group(), entry.variants, at_start=_sentence_start(match.string, match.start()))
 
 
-def _cased(house: str, found: str, listed: Sequence[str] = ()) -> str:
+def _sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip(" \t\n\"'“‘«([")
+    return not before or before[-1] in ".!?:"
+
+
+def _cased(house: str, found: str, listed: Sequence[str] = (), *, at_start: bool = False) -> str:
     """``house`` written in the case of the variant it replaces: all capitals for a variant written
     in capitals that the glossary lists otherwise (a headline), a capital first letter at the start
     of a sentence."""
     if found.isupper() and _english(found) not in listed and sum(c.isalpha() for c in found) > 1:
         return house.upper()
-    if found[:1].isupper() and house[:1].islower():
+    if at_start and house[:1].islower():
         return house[:1].upper() + house[1:]
     return house
 
@@ -125,7 +132,7 @@ class Entry:
     variants: tuple[str, ...] = ()  # English spellings to correct into the house form
     arabic_house: str | None = None  # the Arabic house form (corrects Arabic summaries)
     note: str = ""
-    origin: str = field(default="", compare=False)  # where it was written, e.g. "glossary.tsv, line 4"
+    origin: str = field(default="", compare=False)  # where it was written: "Glossary house.tsv, line 4"
 
     def row(self) -> list[str]:
         """The entry as a row of :data:`COLUMNS` (what a glossary table shows)."""
@@ -205,7 +212,7 @@ class Glossary:
         return glossary
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Sequence[str | None]], *, name: str = "the glossary table",
+    def from_rows(cls, rows: Iterable[Sequence[str | None]], *, name: str = "Glossary table",
                   fold_ta_marbuta: bool = True) -> Glossary:
         """A glossary from rows of :data:`COLUMNS` (an editable table): empty rows are skipped,
         missing trailing cells are empty. Errors name the row."""
@@ -219,7 +226,7 @@ class Glossary:
         seen: dict[str, int] = {}  # matching key → index in entries
         first = True
         for number, cells in rows:
-            where = f"Glossary {name}, {place} {number}"
+            where = f"{'Glossary ' if place == 'line' else ''}{name}, {place} {number}"
             while len(cells) > len(COLUMNS) and not cells[-1].strip():
                 cells = cells[:-1]  # trailing empty cells, as spreadsheets export them
             if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
@@ -237,7 +244,7 @@ class Glossary:
                 raise TranslateError(f"{where}: expected 2 to {len(COLUMNS)} columns ({', '.join(COLUMNS)}) "
                                      f"separated by {'commas' if name.lower().endswith('.csv') else 'tabs'}, "
                                      f"found {len(cells)}.")
-            _add(entries, seen, _entry(cells, where, origin=f"{name}, {place} {number}"), where, fold_ta_marbuta)
+            _add(entries, seen, _entry(cells, where), where, fold_ta_marbuta)
         return cls(tuple(entries), fold_ta_marbuta, name)
 
     def merge(self, other: Glossary) -> Glossary:
@@ -246,7 +253,7 @@ class Glossary:
         entries: list[Entry] = []
         seen: dict[str, int] = {}
         for entry in self.entries + other.entries:
-            _add(entries, seen, entry, f"Glossary {entry.origin or other.name}", self.fold_ta_marbuta)
+            _add(entries, seen, entry, entry.origin or other.name, self.fold_ta_marbuta)
         return Glossary(tuple(entries), self.fold_ta_marbuta, f"{self.name} + {other.name}")
 
     # --- identity ---------------------------------------------------------------------------------
@@ -283,8 +290,8 @@ class Glossary:
         if self._pattern is None:
             return
         for match in self._pattern.finditer(folded):
-            term = match.group("t1")
-            key = "ال" + term if term is not None else match.group("t2")
+            groups = match.groupdict()
+            key = "ال" + groups["t1"] if groups.get("t1") is not None else groups["t2"]
             yield match, self._by_key[_SPACE.sub(" ", key)]
 
     def correct(self, entries: Iterable[Entry], english: str) -> str:
@@ -309,6 +316,13 @@ class Glossary:
         missing = self.missing(entries, target)
         return target, "; ".join(f"{entry.english} missing" for entry in missing) or None
 
+    def check_summary(self, terms: Sequence[Entry], english: str, arabic: str) -> tuple[str, list[Entry]]:
+        """For a summary of an article whose terms are ``terms``: the Arabic summary in the Arabic
+        house forms, and the article's terms that the Arabic summary names but whose house form the
+        English summary lacks (the two summaries disagree, or the English one misspells a name)."""
+        named = [entry for entry in self.find(arabic) if entry in terms]
+        return self.fix_arabic(arabic), self.missing(named, english)
+
     def fix_arabic(self, text: str) -> str:
         """``text`` with every variant spelling of a term that has an Arabic house form written in
         the house form, attached particles kept (وبوتن → وبوتين, للأمم → للأمم)."""
@@ -318,7 +332,8 @@ class Glossary:
             if not entry.arabic_house:
                 continue
             start, end = where[match.start()], where[match.end()]
-            prefix = match.group("p1") if match.group("t1") is not None else match.group("p2")
+            groups = match.groupdict()
+            prefix = groups["p1"] if groups.get("t1") is not None else groups["p2"]
             out += [text[last:start], _with_prefix(prefix or "", entry.arabic_house)]
             last = end
         return "".join(out) + text[last:]
@@ -341,7 +356,7 @@ def _with_prefix(prefix: str, house: str) -> str:
     return conjunction + preposition + ("ل" if preposition == "ل" else "ال") + house
 
 
-def _entry(cells: list[str], where: str, *, origin: str) -> Entry:
+def _entry(cells: list[str], where: str) -> Entry:
     cells = [cell.strip() for cell in cells] + [""] * (len(COLUMNS) - len(cells))
     arabic_cell, english, variants_cell, arabic_house, note = cells[: len(COLUMNS)]
     spellings = [normalize(part) for part in arabic_cell.split("|")]
@@ -361,7 +376,7 @@ def _entry(cells: list[str], where: str, *, origin: str) -> Entry:
     if house is not None and not ARABIC_LETTER.search(house):
         raise TranslateError(f"{where}: the Arabic house form '{house}' has no Arabic letters.")
     return Entry(tuple(dict.fromkeys(spellings)), english, tuple(v for v in dict.fromkeys(variants) if v != english),
-                 house, note, origin)
+                 house, note, where)
 
 
 def _add(entries: list[Entry], seen: dict[str, int], entry: Entry, where: str, ta_marbuta: bool) -> None:
