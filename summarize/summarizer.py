@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from translate.checks import numbers
 from translate.config import ENGINES, LONG_INPUT, SUMMARY_STRATEGIES, RunConfig
 from translate.engines import ctranslate2_translator
 from translate.errors import TranslateError
+from translate.glossary import Glossary, as_glossary
 from translate.models import LoadedModel, ctranslate2_compute_type, load_model, resolve_device, resolve_model
 from translate.settings import setting
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
@@ -64,6 +66,7 @@ class Summarizer:
         strategy: str | None = None,
         arabic_model: str | None = None,
         device: str | None = None,
+        glossary: Glossary | str | Path | None = None,
         generation: Generation | None = None,
         long_input: str = "lead",
         min_words: int = 30,
@@ -72,6 +75,7 @@ class Summarizer:
         dtype: str | None = None,
         threads: int = 0,
     ) -> None:
+        self.glossary = as_glossary(glossary)
         self.strategy = setting("summary_strategy", strategy, "native")
         if self.strategy not in STRATEGIES:
             raise TranslateError(f"Unknown summary strategy '{self.strategy}': use {' or '.join(STRATEGIES)}.")
@@ -98,7 +102,7 @@ class Summarizer:
     def from_config(cls, config: RunConfig) -> Summarizer:
         """The summariser a run configuration describes."""
         return cls(config.summary_model, strategy=config.summary_strategy, arabic_model=config.arabic_model,
-                   device=config.device, long_input=config.long_input,
+                   device=config.device, long_input=config.long_input, glossary=config.glossary,
                    generation=Generation(max_new_tokens=config.max_tokens, beams=config.summary_beams,
                                          max_sentences=config.sentences),
                    engine=config.effective_summary_engine, compute_type=config.compute_type, dtype=config.dtype,
@@ -113,7 +117,8 @@ class Summarizer:
                       "compute_type": back.effective_compute_type}
         return {"strategy": self.strategy, "model": self.model_name, "revision": self.loaded.revision,
                 "arabic_model": arabic, "engine": self.engine_name, "compute_type": self.effective_compute_type,
-                "generation": asdict(self.generation), "long_input": self.long_input}
+                "generation": asdict(self.generation), "long_input": self.long_input,
+                "glossary": self.glossary.digest if self.glossary is not None else None}
 
     @property
     def effective_compute_type(self) -> str:
@@ -146,6 +151,8 @@ class Summarizer:
                 f"The article is too short to summarise ({words} words; at least {self.min_words} are needed)."
             )
         (english_summary, english_cut), coverage = self._summarise(english)
+        terms = self.glossary.find(arabic) if self.glossary is not None else []
+        english_summary = self.glossary.correct(terms, english_summary) if terms else english_summary
         truncated = ["english:truncated"] if english_cut else []
         if self.strategy == "native":
             (arabic_summary, arabic_cut), _ = self._summarise(arabic)
@@ -153,6 +160,9 @@ class Summarizer:
         else:
             arabic_summary = self.back_translator.translate(english_summary).text
         flags = summary_flags(english_summary, arabic_summary, sources=(arabic, english)) + tuple(truncated)
+        if self.glossary is not None:
+            arabic_summary, missing = self.glossary.check_summary(terms, english_summary, arabic_summary)
+            flags += ("english:glossary",) if missing else ()
         return BilingualSummary(english_summary, arabic_summary, flags, self.strategy, coverage)
 
     def _summarise(self, text: str) -> tuple[tuple[str, bool], str]:
