@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from translate.errors import TranslateError
-from translate.text import Layout, check_article, fit_window, layout, normalize, split_paragraphs, split_sentences
+from translate.text import (
+    Layout,
+    check_article,
+    estimate_tokens,
+    fit_window,
+    layout,
+    normalize,
+    split_paragraphs,
+    split_sentences,
+)
 
 SPLIT_CASES = [
     # (paragraph, expected sentences)
@@ -136,3 +145,79 @@ def test_check_article_refuses_bad_input(text: str, message: str) -> None:
 
 def test_check_article_accepts_arabic_with_some_latin() -> None:
     assert check_article("قال الوزير إن شركة Apple ستفتتح فرعا.", max_chars=100).startswith("قال")
+
+
+QURANIC_CASES = [
+    # (raw, normalised) — Quranic annotation marks go with the other diacritics
+    ("بِسْمِ ٱللَّهِ ٱلرَّحْمَٰنِ ٱلرَّحِيمِ", "بسم الله الرحمن الرحيم"),  # alef wasla, superscript alef
+    ("ذَٰلِكَ ٱلْكِتَٰبُ لَا رَيْبَ ۛ فِيهِ ۛ هُدًى", "ذلك الكتب لا ريب فيه هدى"),  # three dots; dagger alef goes
+    ("قَالُوٓا۟ ءَامَنَّا", "قالوا ءامنا"),  # small high rounded zero, maddah on a waw
+    ("وَمَا أُنزِلَ مِن قَبْلِكَ ۚ وَمَآ", "وما أنزل من قبلك ومآ"),  # small high jeem; alef madda is a letter
+    ("بِهِۦ وَيَسْتَحْيِۦ", "به ويستحي"),  # small waw and small yeh
+    ("۞ إِنَّ ٱللَّهَ ۩", "إن الله"),  # rub el hizb, place of sajdah
+    ("النبي محمد \ufdfa قال", "النبي محمد صلى الله عليه وسلم قال"),  # ligature expands to words
+    ("\ufdf2 أكبر", "الله أكبر"),  # Allah ligature: no shadda or superscript alef left
+    ("قال\u0610 الرسول", "قال الرسول"),  # honorific sign above
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), QURANIC_CASES,
+                         ids=["basmala", "three-dots", "rounded-zero", "small-jeem", "small-waw-yeh",
+                              "hizb-sajdah", "salla-ligature", "allah-ligature", "honorific-sign"])
+def test_quranic_marks_are_normalised_like_diacritics(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_keep_diacritics_keeps_quranic_marks_and_alef_wasla() -> None:
+    raw = "بِسْمِ ٱللَّهِ ٱلرَّحْمَٰنِ ۛ"
+    assert normalize(raw, strip_diacritics=False) == raw
+
+
+def test_check_article_counts_the_raw_length_before_normalising() -> None:
+    # normalising would make this short, but a huge input is refused before any work is done
+    with pytest.raises(TranslateError, match="The input is 1,010 characters long; the limit is 1,000"):
+        check_article("قال الوزير" + "\u200b" * 1_000, max_chars=1_000)
+
+
+def test_check_article_counts_the_length_again_after_normalising() -> None:
+    text = "\ufdfa " * 40  # 80 characters that become 40 × 18 + 39
+    with pytest.raises(TranslateError, match=r"759 characters long once normalised .*the limit is 100"):
+        check_article(text, max_chars=100)
+    assert check_article("\ufdfa " * 4, max_chars=100) == " ".join(["صلى الله عليه وسلم"] * 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("قال الوزير", 3), ("الاقتصاد", 2), ("قال: «نعم».", 6), ("2024", 1), ("😀😀", 2), ("", 0)],
+    ids=["two-words", "long-word", "punctuation", "number", "symbols", "empty"],
+)
+def test_estimate_tokens(text: str, expected: int) -> None:
+    assert estimate_tokens(text) == expected
+
+
+def test_check_article_bounds_model_tokens() -> None:
+    text = "قال الوزير إن المحادثات ستستأنف."
+    assert check_article(text, max_chars=1_000, max_tokens=100) == text
+    with pytest.raises(TranslateError, match="about 10 model tokens long; the limit is 9"):
+        check_article(text, max_chars=1_000, max_tokens=9)
+    with pytest.raises(TranslateError, match="about 32 model tokens long; the limit is 10"):
+        check_article(text, max_chars=1_000, max_tokens=10, count_tokens=len)
+
+
+def test_check_article_keeps_diacritics_when_asked() -> None:
+    assert check_article("السَّلامُ عَلَيْكُم يا أصدقاء", max_chars=100, strip_diacritics=False) == \
+        "السَّلامُ عَلَيْكُم يا أصدقاء"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("وزیر امور خارجه ایران روز دوشنبه گفت که گفتگوها با کشورهای اروپایی هفته آینده از سر گرفته خواهد شد.",
+         "Persian"),
+        ("پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت مہنگائی پر قابو پانے کے لیے نئے اقدامات کرے گی۔", "Urdu"),
+    ],
+    ids=["persian", "urdu"],
+)
+def test_check_article_refuses_other_languages_in_arabic_script(text: str, language: str) -> None:
+    with pytest.raises(TranslateError, match=f"looks like {language}, not Arabic"):
+        check_article(text, max_chars=1_000)

@@ -17,7 +17,8 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u
 _TATWEEL = "\u0640"
 # Harakat, tanween and shadda, the rarer vowel marks, superscript (dagger) alef, and the Quranic
 # honorifics and annotation marks (small high letters, end of ayah, rub el hizb, sajdah, stops).
-_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u0652\u0656-\u065f\u0670\u06d6-\u06ed]")
+# Stripped after NFC, so a maddah or hamza that makes a letter (آ أ إ ؤ ئ) stays with it.
+_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ALEF_WASLA = str.maketrans("\u0671", "\u0627")  # ٱ → ا
 _PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefc]+")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
