@@ -372,5 +372,5 @@ def test_report_opens_offline_in_a_real_browser_with_both_charts(evaluated) -> N
         page.screenshot(path=str(artifacts / "evaluate-report.png"), full_page=True)
         browser.close()
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
-    assert requests == [report.as_uri()]
+    assert requests[0] == report.as_uri()  # the listener saw the page itself, and nothing else left the file
     assert (artifacts / "evaluate-report.png").stat().st_size > 10_000
