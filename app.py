@@ -15,7 +15,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import gradio as gr
@@ -23,14 +23,14 @@ import gradio as gr
 from summarize import Summarizer
 from translate import TranslateError, Translation, Translator
 from translate.batch import Run
+from translate.config import signature as run_signature
 from translate.settings import setting
 from translate.text import check_article
+from web import review
 
 MAX_CHARS = 100_000
 MAX_UPLOAD = "10mb"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx"]
-HEADERS = ["#", "Arabic", "English", "Confidence", "Flags"]
-LOW_CONFIDENCE = -1.0
 EXAMPLE_FILE = Path(__file__).with_name("examples") / "article_ar.txt"
 CSS = """
 .review-note { font-size: 0.9em; }
@@ -60,42 +60,20 @@ class Service:
         return Path(tempfile.mkdtemp(dir=self.workdir))
 
 
-def review_rows(translation: Translation) -> list[list]:
-    """One table row per sentence: number, Arabic, English, confidence and flags."""
-    return [
-        [i + 1, s.source, s.target, round(s.score, 2),
-         ", ".join(s.flags) or ("check" if s.score < LOW_CONFIDENCE else "")]
-        for i, s in enumerate(translation.segments)
-    ]
+def review_rows(translation: Translation, machine: Translation | None = None) -> list[list]:
+    """One table row per sentence: number, Arabic, English, confidence (0–100) and flags with details."""
+    return review.rows(translation, machine)
 
 
-def review_table(translation: Translation):
-    """The review table, with flagged or low-confidence rows highlighted."""
-    import pandas as pd
-
-    frame = pd.DataFrame(review_rows(translation), columns=HEADERS)
-    highlight = "background-color: #ffe3b3"
-    return (
-        frame.style.apply(lambda row: [highlight if row["Flags"] else ""] * len(row), axis=1)
-        .set_properties(subset=["Arabic"], **{"direction": "rtl", "text-align": "right"})
-        .format({"Confidence": "{:.2f}"})
-    )
+def review_table(translation: Translation, machine: Translation | None = None) -> dict:
+    """The review table, flagged rows highlighted and edited rows (those differing from ``machine``) tinted."""
+    return review.table(translation, machine)
 
 
-def export_files(folder: Path, translation: Translation, summary: dict | None) -> list[str]:
-    """The translation as .txt, .docx and .json files for download."""
-    import docx
-
-    txt = folder / "translation.txt"
-    txt.write_text(translation.text + "\n", encoding="utf-8")
-    document = docx.Document()
-    for paragraph in translation.text.split("\n"):
-        if paragraph.strip():
-            document.add_paragraph(paragraph)
-    document.save(folder / "translation.docx")
-    payload = {"text": translation.text, "segments": [asdict(s) for s in translation.segments], "summary": summary}
-    (folder / "translation.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-    return [str(txt), str(folder / "translation.docx"), str(folder / "translation.json")]
+def export_files(service: Service, session: review.Session, current: Translation) -> list[str]:
+    """The current translation as .txt, .docx and .json files (machine and edited side by side, signed)."""
+    return review.export(service.scratch(), session.machine, current, summary=session.summary,
+                         signature=run_signature(service.translator, service.summarizer))
 
 
 def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) -> gr.Blocks:
@@ -134,24 +112,68 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
         translation = None
         try:
             for translation in service.translator.translate_progressively(article):
-                yield translation.text, review_table(translation), "", "", None, "Translating…"
+                yield translation.text, review_table(translation), "", "", None, "Translating…", None
             summary, note = None, ""
             if with_summary and service.summarizer is not None:
-                yield translation.text, review_table(translation), "", "", None, "Summarising…"
+                yield translation.text, review_table(translation), "", "", None, "Summarising…", None
                 try:
                     result = service.summarizer.summarize(arabic=article, english=translation.text)
-                    summary = asdict(result)
-                    note = f"Summary of the {result.coverage}." + (
-                        f" Check: {', '.join(result.flags)}." if result.flags else "")
+                    summary, note = asdict(result) | {"of": "machine"}, summary_note(result)
                 except TranslateError as error:
                     note = f"No summary: {error}"
+            session = review.Session.start(article, translation, summary=summary,
+                                           strip_diacritics=service.translator.strip_diacritics)
         except TranslateError as error:
             raise gr.Error(str(error)) from None
-        flagged = len(translation.flagged)
-        status = f"{len(translation.segments)} sentences, {flagged} to double-check. {note}".strip()
-        files = export_files(service.scratch(), translation, summary)
         yield (translation.text, review_table(translation), summary["english"] if summary else "",
-               summary["arabic"] if summary else "", files, status)
+               summary["arabic"] if summary else "", export_files(service, session, translation),
+               review.status(translation, translation, summary, note), session)
+
+    def summary_note(result) -> str:
+        return f"Summary of the {result.coverage}." + (f" Check: {', '.join(result.flags)}." if result.flags else "")
+
+    def current_of(session: review.Session | None, rows) -> Translation:
+        if session is None:
+            raise gr.Error("Translate an article first: the review table belongs to a translation.")
+        try:
+            return review.edit(session, review.english_of(rows, session.machine),
+                               glossary=service.translator.glossary)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+
+    def apply_edits(session: review.Session | None, rows) -> tuple:
+        """After an edit in the review table: the checks run again on edited sentences, and the English,
+        the downloads and the status follow the edits."""
+        current = current_of(session, rows)
+        return (current.text, review_table(current, session.machine), export_files(service, session, current),
+                review.status(session.machine, current, session.summary))
+
+    def regenerate_summaries(session: review.Session | None, rows) -> tuple:
+        """Summarise the edited translation (on request only), then refresh the downloads."""
+        current = current_of(session, rows)
+        if service.summarizer is None:
+            raise gr.Error("Summaries are switched off on this server.")
+        try:
+            result = service.summarizer.summarize(arabic=session.article, english=current.text)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+        of = review.EDITED if review.edited(session.machine, current) else "machine"
+        session = replace(session, summary=asdict(result) | {"of": of})
+        return (result.english, result.arabic, export_files(service, session, current),
+                review.status(session.machine, current, session.summary, summary_note(result)), session)
+
+    def review_article(text: str, rows: list[list]) -> tuple[str, list[list], list[str], str]:
+        """Check an article's edited review rows again: the English, the re-checked rows, the downloads, the status."""
+        article = checked(text)
+        try:
+            machine = service.translator.translate(article)
+            session = review.Session.start(article, machine, strip_diacritics=service.translator.strip_diacritics)
+            current = review.edit(session, review.english_of(rows, machine),
+                                  glossary=service.translator.glossary)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+        return (current.text, review_rows(current, machine), export_files(service, session, current),
+                review.status(machine, current))
 
     def translate_files(paths: list[str] | None, with_summary: bool = True) -> tuple[list[str], str]:
         """Translate uploaded files with the batch job's code; returns the outputs (one zip for several)."""
@@ -206,12 +228,26 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
                 summary_en = gr.Textbox(label="Summary (English)", lines=3, buttons=["copy"], elem_id="summary-en")
                 summary_ar = gr.Textbox(label="الملخص (Arabic summary)", lines=3, rtl=True, buttons=["copy"],
                                         elem_id="summary-ar")
-            table = gr.Dataframe(headers=HEADERS, wrap=True, interactive=False, elem_id="review-table",
-                                 label="Review: flagged or low-confidence sentences are highlighted",
-                                 column_widths=["4%", "33%", "33%", "10%", "20%"])
+            table = gr.Dataframe(headers=list(review.HEADERS), wrap=True, interactive=True, type="array",
+                                 static_columns=[0, 1, 3, 4], elem_id="review-table",
+                                 label="Review: flagged sentences are highlighted; edit the English to correct it",
+                                 column_widths=["4%", "33%", "33%", "8%", "22%"])
+            with gr.Row():
+                regenerate = gr.Button("Regenerate summaries", interactive=service.summarizer is not None)
             downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False)
-            outputs = [english, table, summary_en, summary_ar, downloads, status]
+            session = gr.State(None)
+            outputs = [english, table, summary_en, summary_ar, downloads, status, session]
             button.click(run_article, [arabic, with_summary], outputs, api_name="article", **shared)
+            table.input(apply_edits, [session, table], [english, table, downloads, status],
+                        api_visibility="private", concurrency_id="review")
+            regenerate.click(regenerate_summaries, [session, table], [summary_en, summary_ar, downloads, status,
+                                                                      session], api_visibility="private", **shared)
+            review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
+            review_out, review_text, review_status = gr.JSON(visible=False), gr.Textbox(visible=False), gr.Markdown(
+                visible=False)
+            gr.Button(visible=False).click(review_article, [arabic, review_in],
+                                           [review_text, review_out, review_files, review_status],
+                                           api_name="review", **shared)
         with gr.Tab("Files"):
             uploads = gr.File(label="Arabic files (.txt, .md, .html, .docx; up to 10 MB each)",
                               file_count="multiple", file_types=UPLOAD_TYPES)

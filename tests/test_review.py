@@ -1,0 +1,275 @@
+"""Post-editing in the review table: edits checked again, the text rebuilt, the files exported,
+and the app's review endpoint through a real client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import factory
+import pytest
+from conftest import built
+from gradio_client import Client
+
+from summarize import Summarizer
+from translate.checks import check, confidence
+from translate.errors import TranslateError
+from translate.glossary import Glossary
+from translate.translator import Segment, Translation, Translator
+from web import review
+
+YEAR_AR = "أعلنت الوزارة عن المشروع عام 2020."
+YEAR_WRONG = "The ministry announced the project in 2002."
+YEAR_RIGHT = "The ministry announced the project in 2020."
+P = factory.PAIRS
+
+
+def segment(source: str, target: str, paragraph: int, score: float = -0.1) -> Segment:
+    details = check(source, target, score=score)
+    return Segment(source, target, paragraph, score, tuple(details), details)
+
+
+# Two paragraphs: the second sentence has the wrong year, the last one a low model score.
+ARTICLE = f"{P[0][0]} {YEAR_AR}\n\n{P[1][0]} {P[4][0]}"
+MACHINE_SEGMENTS = (segment(P[0][0], P[0][1], 0), segment(YEAR_AR, YEAR_WRONG, 0),
+                    segment(P[1][0], P[1][1], 1), segment(P[4][0], P[4][1], 1, score=-2.5))
+MACHINE = Translation(f"{P[0][1]} {YEAR_WRONG}\n\n{P[1][1]} {P[4][1]}", MACHINE_SEGMENTS)
+
+
+@pytest.fixture()
+def session() -> review.Session:
+    return review.Session.start(ARTICLE, MACHINE)
+
+
+def english(*changes: tuple[int, str]) -> list[str]:
+    out = [s.target for s in MACHINE.segments]
+    for index, text in changes:
+        out[index] = text
+    return out
+
+
+def test_the_machine_flags_are_what_the_tests_below_start_from() -> None:
+    assert [s.flags for s in MACHINE.segments] == [(), ("numbers",), (), ("low_confidence",)]
+
+
+def test_no_edit_gives_the_machine_translation_back(session) -> None:
+    assert review.edit(session, english()) == MACHINE
+
+
+def test_session_reads_paragraph_breaks_from_the_article() -> None:
+    assert review.Session.start(ARTICLE, MACHINE).breaks == ("\n\n",)
+    assert review.Session.start(ARTICLE.replace("\n\n", "\n"), MACHINE).breaks == ("\n",)
+
+
+def test_session_refuses_a_translation_of_another_article() -> None:
+    with pytest.raises(TranslateError, match="does not match the article"):
+        review.Session.start(ARTICLE.replace("\n\n", " "), MACHINE)
+
+
+@pytest.mark.parametrize(
+    ("changes", "text"),
+    [
+        ([(1, YEAR_RIGHT)], f"{P[0][1]} {YEAR_RIGHT}\n\n{P[1][1]} {P[4][1]}"),
+        ([(2, "He added more.")], f"{P[0][1]} {YEAR_WRONG}\n\nHe added more. {P[4][1]}"),
+        ([(0, "  Talks   resume \n next week. "), (3, "A visit.")],
+         f"Talks resume next week. {YEAR_WRONG}\n\n{P[1][1]} A visit."),
+        ([(2, ""), (3, "")], f"{P[0][1]} {YEAR_WRONG}\n\n"),
+    ],
+    ids=["first-paragraph", "second-paragraph", "spaces-and-line-breaks-tidied", "paragraph-emptied"],
+)
+def test_edited_text_keeps_paragraph_breaks(session, changes, text: str) -> None:
+    assert review.edit(session, english(*changes)).text == text
+
+
+@pytest.mark.parametrize(
+    ("index", "new", "flags"),
+    [
+        (1, YEAR_RIGHT, ()),
+        (0, P[0][1].replace("next week", "in 3 weeks"), ("numbers",)),
+        (0, "The talks.", ("length",)),
+        (0, P[0][1] + " القاهرة", ("untranslated",)),
+        (3, "The president arrived in the capital for a two-day official visit.", ()),
+        (3, "The the the president arrived in the capital on a two-day official visit.", ("repetition",)),
+    ],
+    ids=["fixed-year-clears-numbers", "new-number-raises-numbers", "too-short-raises-length",
+         "arabic-left-raises-untranslated", "edit-drops-low-confidence", "loop-raises-repetition"],
+)
+def test_edited_sentences_are_checked_again(session, index: int, new: str, flags: tuple) -> None:
+    current = review.edit(session, english((index, new)))
+    assert current.segments[index].flags == flags
+    assert set(current.segments[index].details) == set(flags)
+    others = [i for i in range(4) if i != index]
+    assert [current.segments[i] for i in others] == [MACHINE.segments[i] for i in others]
+
+
+def test_an_unchanged_sentence_keeps_the_machine_flags_even_with_extra_spaces(session) -> None:
+    current = review.edit(session, english((1, f"  {YEAR_WRONG} "), (3, P[4][1].replace(" ", "  "))))
+    assert current == MACHINE
+    assert review.edited(MACHINE, current) == []
+
+
+def test_edit_needs_one_english_sentence_per_row(session) -> None:
+    with pytest.raises(TranslateError, match="3 sentences given for an article of 4"):
+        review.edit(session, english()[:3])
+
+
+def test_glossary_verifies_house_forms_in_the_edit_without_rewriting_it(session) -> None:
+    glossary = Glossary.from_rows([["وزير الخارجية", "foreign minister", "top diplomat"], ["القاهرة", "Cairo"]])
+    current = review.edit(session, english((0, "The top diplomat said talks resume next week in Cairo.")),
+                          glossary=glossary)
+    assert current.segments[0].target == "The top diplomat said talks resume next week in Cairo."
+    assert current.segments[0].flags == ("glossary",)
+    assert current.segments[0].details["glossary"] == "foreign minister missing"
+    fixed = review.edit(session, english((0, "The foreign minister said talks resume next week in Cairo.")),
+                        glossary=glossary)
+    assert fixed.segments[0].flags == ()
+
+
+def test_english_of_reads_the_english_column_only(session) -> None:
+    table = review.rows(MACHINE)
+    table[1][review.ENGLISH] = YEAR_RIGHT
+    table[0][3], table[0][4] = "100", "edited by hand"  # other columns are not the editor's to change
+    assert review.english_of(table, MACHINE) == english((1, YEAR_RIGHT))
+    assert review.english_of({"headers": list(review.HEADERS), "data": table}, MACHINE) == english((1, YEAR_RIGHT))
+    import pandas as pd
+
+    frame = pd.DataFrame(table, columns=list(review.HEADERS))
+    assert review.english_of(frame, MACHINE) == english((1, YEAR_RIGHT))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (lambda rows: rows[:3], "has 3 rows but the article has 4 sentences"),
+        (lambda rows: [*rows, [5, "جملة", "A sentence.", "", ""]], "has 5 rows but the article has 4"),
+        (lambda rows: [rows[1], rows[0], *rows[2:]], "Row 1 of the review table is not sentence 1"),
+        (lambda rows: [row[:2] for row in rows], "Row 1 of the review table has no English column"),
+        (lambda rows: [], "has 0 rows"),
+    ],
+    ids=["row-missing", "row-added", "rows-swapped", "no-english-column", "empty"],
+)
+def test_english_of_refuses_a_table_of_another_article(table, message: str) -> None:
+    with pytest.raises(TranslateError, match=message):
+        review.english_of(table(review.rows(MACHINE)), MACHINE)
+
+
+def test_rows_show_confidence_figure_and_flag_details(session) -> None:
+    current = review.edit(session, english((2, "He added that the government has 2 plans.")))
+    rows = review.rows(current, MACHINE)
+    assert [row[0] for row in rows] == [1, 2, 3, 4]
+    assert [row[3] for row in rows] == [confidence(-0.1), confidence(-0.1), review.EDITED, confidence(-2.5)]
+    assert rows[0][3] == 90 and rows[3][3] == 8
+    assert rows[1][4] == f"numbers: {MACHINE.segments[1].details['numbers']}"
+    assert rows[2][4] == f"numbers: {current.segments[2].details['numbers']}"
+    assert rows[3][4].startswith("low_confidence: ")
+    assert rows[0][4] == ""
+
+
+def test_flag_text_puts_each_flag_and_its_detail_on_a_line() -> None:
+    details = {"numbers": "2020 in the Arabic is missing; 2002 is not in the Arabic", "length": "ratio 0.3"}
+    item = Segment("س", "t", 0, -0.1, ("numbers", "length", "truncated"), details)
+    assert review.flag_text(item) == ("numbers: 2020 in the Arabic is missing; 2002 is not in the Arabic\n"
+                                      "length: ratio 0.3\ntruncated")
+
+
+def test_table_highlights_flagged_rows_and_tints_edited_ones(session) -> None:
+    current = review.edit(session, english((1, YEAR_RIGHT), (2, "He added that the government drafts a new plan.")))
+    table = review.table(current, MACHINE)
+    assert table["headers"] == list(review.HEADERS)
+    assert [row[0] for row in table["metadata"]["styling"]] == [
+        "", review.EDITED_STYLE, review.EDITED_STYLE, review.FLAGGED_STYLE]
+    assert all(len(row) == len(review.HEADERS) for row in table["metadata"]["styling"])
+
+
+def test_status_counts_edits_and_says_when_the_summary_is_stale(session) -> None:
+    current = review.edit(session, english((1, YEAR_RIGHT)))
+    assert review.status(MACHINE, MACHINE) == "4 sentences, 2 to double-check."
+    assert review.status(MACHINE, current) == "4 sentences, 1 to double-check. 1 edited."
+    stale = review.status(MACHINE, current, {"english": "x", "of": "machine"}, "Summary of the whole article.")
+    assert stale.endswith("press Regenerate summaries to update it. Summary of the whole article.")
+    assert "Regenerate" not in review.status(MACHINE, current, {"english": "x", "of": review.EDITED})
+
+
+def test_export_writes_the_edit_and_keeps_machine_and_edited_side_by_side(session, tmp_path: Path) -> None:
+    current = review.edit(session, english((1, YEAR_RIGHT)))
+    signature = {"khabar": "test", "translation": {"model": "tiny"}, "summary": None}
+    summary = {"english": "S.", "arabic": "م.", "of": "machine"}
+    files = review.export(tmp_path, MACHINE, current, summary=summary, signature=signature)
+    assert [Path(f).name for f in files] == list(review.FILE_NAMES)
+    assert Path(files[0]).read_text("utf-8") == current.text + "\n"
+    assert [p.text for p in docx.Document(files[1]).paragraphs] == [f"{P[0][1]} {YEAR_RIGHT}", f"{P[1][1]} {P[4][1]}"]
+    data = json.loads(Path(files[2]).read_text("utf-8"))
+    assert data["signature"] == signature and data["summary"] == summary
+    assert (data["text"], data["machine_text"], data["edited"]) == (current.text, MACHINE.text, 1)
+    edited = data["segments"][1]
+    assert (edited["machine"], edited["edited"], edited["target"]) == (YEAR_WRONG, YEAR_RIGHT, YEAR_RIGHT)
+    assert (edited["flags"], edited["details"], edited["machine_flags"]) == ([], {}, ["numbers"])
+    assert edited["machine_details"] == MACHINE.segments[1].details
+    untouched = data["segments"][3]
+    assert "machine" not in untouched and "edited" not in untouched
+    assert (untouched["score"], untouched["confidence"], untouched["flags"]) == (-2.5, 8, ["low_confidence"])
+
+
+# ---- the app's review endpoint, with a tiny model that writes the wrong year ----
+
+YEAR_PAIRS = (P[0], (YEAR_AR, YEAR_WRONG), P[1], P[4], P[6])
+YEAR_ARTICLE = f"{P[0][0]} {YEAR_AR}\n\n{P[1][0]} {P[4][0]} {P[6][0]}"
+YEAR_ENGLISH = f"{P[0][1]} {YEAR_WRONG}\n\n{P[1][1]} {P[4][1]} {P[6][1]}"
+
+
+@pytest.fixture(scope="session")
+def wrong_year_marian(models_dir) -> Path:
+    """A tiny Marian model that translates :data:`YEAR_PAIRS`, writing 2002 for the Arabic's 2020."""
+    texts = [a for a, _ in YEAR_PAIRS] + list(factory.ARABIC_EXTRA)
+    targets = [e for _, e in YEAR_PAIRS] + list(factory.ENGLISH_EXTRA)
+    return built(models_dir / "marian-wrong-year", lambda folder: factory.memorise(
+        factory.build_marian(folder, source_texts=texts, target_texts=targets), YEAR_PAIRS))
+
+
+@pytest.fixture(scope="module")
+def year_app(wrong_year_marian, memorised_mt5):
+    from app import build_app
+    from web.service import Service
+
+    service = Service(Translator(str(wrong_year_marian), beams=1), Summarizer(str(memorised_mt5)))
+    service.warm()
+    demo = build_app(service, max_queue=4, concurrency=1)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield url, service
+    demo.close()
+    service.close()
+
+
+def test_review_endpoint_checks_edited_rows_again_and_returns_the_files(year_app) -> None:
+    url, _ = year_app
+    client = Client(url, verbose=False)
+    text, rows = client.predict(YEAR_ARTICLE, api_name="/translate")
+    assert text == YEAR_ENGLISH
+    assert [row[4].split(":")[0] for row in rows] == ["", "numbers", "", "", ""]
+    rows[1][2] = YEAR_RIGHT
+    text, checked, files, status = client.predict(YEAR_ARTICLE, rows, api_name="/review")
+    assert text == YEAR_ENGLISH.replace(YEAR_WRONG, YEAR_RIGHT)
+    assert [row[4] for row in checked] == [""] * 5
+    assert checked[1][3] == review.EDITED
+    assert status == "5 sentences, 0 to double-check. 1 edited."
+    by_name = {Path(f).name: Path(f) for f in files}
+    assert by_name["translation.txt"].read_text("utf-8") == text + "\n"
+    assert [p.text for p in docx.Document(by_name["translation.docx"]).paragraphs] == text.split("\n\n")
+    data = json.loads(by_name["translation.json"].read_text("utf-8"))
+    assert (data["segments"][1]["machine"], data["segments"][1]["edited"]) == (YEAR_WRONG, YEAR_RIGHT)
+    assert data["signature"]["translation"]["model"] == str(year_app[1].translator.model_name)
+
+    rows[1][2] = YEAR_RIGHT.replace("2020", "2021")
+    _, checked, _, status = client.predict(YEAR_ARTICLE, rows, api_name="/review")
+    assert checked[1][4].startswith("numbers: ")
+    assert status == "5 sentences, 1 to double-check. 1 edited."
+
+
+def test_review_endpoint_refuses_rows_of_another_article(year_app) -> None:
+    client = Client(year_app[0], verbose=False)
+    _, rows = client.predict(YEAR_ARTICLE, api_name="/translate")
+    with pytest.raises(Exception, match="has 4 rows but the article has 5 sentences"):
+        client.predict(YEAR_ARTICLE, rows[:4], api_name="/review")
+    with pytest.raises(Exception, match="The input is empty"):
+        client.predict("", rows, api_name="/review")
