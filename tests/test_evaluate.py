@@ -219,7 +219,8 @@ def docx_bytes(paragraphs: list[str], cell: str) -> bytes:
         ("a.txt", f"{P[0][1]}\n\n{P[1][1]}\n", (f"{P[0][1]}\n\n{P[1][1]}\n",)),
         ("a.md", f"# {P[0][1]}\n\n- {P[1][1]}\n\n```\ncode stays out\n```\n> {P[2][1]}",
          (f"{P[0][1]}\n\n{P[1][1]}\n\n{P[2][1]}",)),
-        ("a.html", f"<html><body><h1>{P[0][1]}</h1><p>{P[1][1]}</p><script>var x = 1;</script></body></html>",
+        ("a.html", f"<!DOCTYPE html><!-- note --><html><body><h1>{P[0][1]}</h1><p>{P[1][1]}</p>"
+                   "<script>var x = 1;</script></body></html>",
          (f"{P[0][1]}\n\n{P[1][1]}",)),
         ("a.docx", docx_bytes([P[0][1], ""], P[1][1]), (f"{P[0][1]}\n\n{P[1][1]}",)),
         ("a.jsonl", json.dumps({"id": 1, "text": P[0][1]}) + "\n" + json.dumps({"text": P[1][1]}) + "\n",

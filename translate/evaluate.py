@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from statistics import fmean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate.align import align, sentences
 from translate.checks import ALL_FLAGS, NUMBERS, confidence, numbers
@@ -29,6 +29,9 @@ from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.formats import SUPPORTED, parse
 from translate.text import has_arabic, normalize
+
+if TYPE_CHECKING:
+    from translate.translator import Translation
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +102,14 @@ def reference_units(path: Path, data: bytes, *, text_field: str = "text") -> tup
     text = decode(data, name=name)
     if suffix in (".html", ".htm"):
         from bs4 import BeautifulSoup
+        from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
         soup = BeautifulSoup(text, "html.parser")
         for tag in soup(["script", "style", "code", "pre", "noscript", "template", "textarea"]):
             tag.decompose()
-        return ("\n\n".join(s.strip() for s in soup.find_all(string=True) if s.strip()),)
+        markup = (Comment, Declaration, Doctype, ProcessingInstruction)
+        texts = [s.strip() for s in soup.find_all(string=True) if not isinstance(s, markup) and s.strip()]
+        return ("\n\n".join(texts),)
     if suffix == ".md":
         lines, code = [], False
         for line in text.splitlines():
@@ -303,7 +309,7 @@ def metrics() -> tuple[Any, Any, Any]:
     return BLEU(), CHRF(word_order=2), TER()
 
 
-def units_of(document: Document, translation: Any, chrf: Any) -> tuple[list[Unit], DocumentScore]:
+def units_of(document: Document, translation: Translation, chrf: Any) -> tuple[list[Unit], DocumentScore]:
     """Segment-level units of one translated document: its aligned sentences, scored with chrF++."""
     segments = list(translation.segments)
 
@@ -372,7 +378,7 @@ def numbers_check(units: Sequence[Unit]) -> dict[str, Any]:
             "precision": caught / flagged if flagged else None, "recall": caught / wrong if wrong else None}
 
 
-def score_model(model: str, label: str, documents: Sequence[Document], translations: Sequence[Any],
+def score_model(model: str, label: str, documents: Sequence[Document], translations: Sequence[Translation],
                 seconds: float, signature: dict[str, Any]) -> ModelResult:
     """Every figure for one model's translations of ``documents``."""
     bleu, chrf, ter = metrics()
@@ -428,14 +434,14 @@ class Evaluation:
 
 
 def translate_documents(config: RunConfig, documents: Sequence[Document],
-                        tick: Callable[[int], None] | None = None) -> tuple[list[Any], float, dict[str, Any]]:
+                        tick: Callable[[int], None] | None = None) -> tuple[list[Translation], float, dict[str, Any]]:
     """Translate ``documents`` with the model ``config`` names; returns the translations, the seconds
     spent translating (loading excluded) and the translator's signature."""
     from translate.translator import Translator
 
     translator = Translator.from_config(config)
     translator.engine  # noqa: B018 - load the model now, so that loading is not timed
-    translations: list[Any] = []
+    translations: list[Translation] = []
     started = time.perf_counter()
     for start in range(0, len(documents), DOCUMENTS_PER_BATCH):
         group = documents[start : start + DOCUMENTS_PER_BATCH]
