@@ -92,3 +92,16 @@ def test_usage_errors_exit_2(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["a.txt", "--engine", "warp"])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(("flag", "kept"), [((), False), (("--keep-diacritics",), True)],
+                         ids=["stripped-by-default", "kept-with-flag"])
+def test_keep_diacritics_reaches_the_segments(memorised_marian, flag: tuple[str, ...], kept: bool) -> None:
+    plain = factory.PAIRS[0][0]
+    marked = plain.replace("قال", "قَالَ").replace("الخارجية", "الخَارِجِيَّةِ")
+    done = run_cli("-", "--json", "--model", str(memorised_marian), "--beams", "1", *flag,
+                   stdin=marked.encode("utf-8"))
+    assert done.returncode == 0, done.stderr.decode()
+    sources = [segment["source"] for segment in json.loads(done.stdout)["segments"]]
+    assert sources == [marked if kept else plain]
+    assert json.loads(done.stdout)["signature"]["translation"]["keep_diacritics"] is kept
