@@ -178,36 +178,54 @@ def run_cli(*args: str, **kwargs) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
-def test_a_run_killed_mid_way_resumes_without_duplicates_or_partial_files(tmp_path, memorised_marian) -> None:
-    source, out = tmp_path / "in", tmp_path / "out"
-    source.mkdir()
-    for i in range(40):
-        (source / f"s{i:02}.txt").write_text(f"{P[i % 10][0]} {P[(i + 3) % 10][0]}", encoding="utf-8")
-    args = [str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--no-summary",
-            "--group-size", "2"]
-    process = run_cli(*args)
+def manifest_lines(out: Path) -> list[str]:
+    """The complete lines of the manifest (a line is complete once its newline is written)."""
+    return (out / MANIFEST).read_bytes().decode("utf-8").split("\n")[:-1] if (out / MANIFEST).exists() else []
+
+
+def kill_when(process: subprocess.Popen, out: Path, lines: int) -> int:
+    """SIGKILL ``process`` once the manifest has ``lines`` complete lines; returns how many it had."""
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        lines = (out / MANIFEST).read_text("utf-8").split("\n")[:-1] if (out / MANIFEST).exists() else []
-        if len(lines) >= 4:
-            break
-        time.sleep(0.01)
+    while time.monotonic() < deadline and len(manifest_lines(out)) < lines and process.poll() is None:
+        time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    killed_at = len((out / MANIFEST).read_text("utf-8").splitlines())
-    assert 4 <= killed_at < 40, "the kill must land mid-run"
+    return len(manifest_lines(out))
 
-    resumed = run_cli(*args)
-    _, err = resumed.communicate(timeout=300)
-    assert resumed.returncode == 0, err.decode()
+
+def test_two_hundred_files_killed_twice_then_rerun_with_a_new_glossary(tmp_path, memorised_marian) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    expected = {}
+    for i in range(200):
+        name = f"part{i % 4}/s{i:03}.txt"
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(f"{P[i % 10][0]} {P[(i + 3) % 10][0]}", encoding="utf-8")
+        expected[name] = f"{P[i % 10][1]} {P[(i + 3) % 10][1]}\n"
+    glossary = tmp_path / "house.tsv"
+    glossary.write_text("الاتحاد الأفريقي\tAfrican Union\n", encoding="utf-8")  # a term none of the files has
+    common = [str(source), str(out), "--model", str(memorised_marian), "--no-summary", "--group-size", "4",
+              "--beams", "1"]
+    first = kill_when(run_cli(*common), out, 30)
+    second = kill_when(run_cli(*common), out, first + 40)
+    assert 30 <= first < second < 200, "both kills must land mid-run"
+    done_before = {json.loads(line)["input"] for line in manifest_lines(out)}
+    assert len(done_before) == second, "the resumed run redid nothing the first run had recorded"
+
+    final = run_cli(*common, "--glossary", str(glossary))
+    _, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err.decode()
     records = manifest(out)
-    assert len(records) == 40 and all(r["status"] == "done" for r in records.values())
-    outputs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert outputs == sorted([MANIFEST, LOCK_NAME] + [f"s{i:02}.en.txt" for i in range(40)])
-    for i in range(40):
-        expected = f"{P[i % 10][1]} {P[(i + 3) % 10][1]}\n"
-        assert (out / f"s{i:02}.en.txt").read_text("utf-8") == expected
-    assert "done 40" in err.decode()
+    assert len(manifest_lines(out)) == len(records) == 200
+    assert all(r["status"] == "done" for r in records.values())
+    glossaries = {r["signature"]["translation"]["glossary"] for r in records.values()}
+    assert len(glossaries) == 1 and None not in glossaries
+    assert {name for name, r in records.items() if r["reason"] == "settings changed"} == done_before
+    assert all(r["reason"] is None for name, r in records.items() if name not in done_before)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted([MANIFEST, LOCK_NAME] + [n.replace(".txt", ".en.txt") for n in expected])
+    for name, english in expected.items():
+        assert (out / name.replace(".txt", ".en.txt")).read_text("utf-8") == english
+    assert "done 200 (unchanged 0)" in err.decode()
 
 
 def test_usage_errors_and_output_inside_input(tmp_path, memorised_marian, capsys) -> None:

@@ -309,7 +309,8 @@ class Worker:
         except TranslateError as error:
             return {"error": str(error)}
         except Exception as error:  # any failure of the summary model stays with this file
-            log.warning("the summariser failed on %s", job.relative, exc_info=True)
+            log.warning("the summariser failed on %s: %r", job.relative, error)
+            log.debug("the summariser's failure on %s", job.relative, exc_info=True)
             return {"error": f"the summariser failed: {type(error).__name__}: {error}"}
         return asdict(summary)
 
