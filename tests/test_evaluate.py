@@ -3,6 +3,7 @@ model ranking, bad inputs, and the HTML report in a real browser with no network
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -253,13 +254,16 @@ def test_missing_and_extra_files_are_reported(memorised_marian, tmp_path, capsys
     sources = write_tree(tmp_path / "src", {"a.txt": P[0][0], "b.txt": P[1][0], "notes.pdf": b"%PDF"})
     references = write_tree(tmp_path / "ref", {"a.txt": P[0][1], "c.txt": P[3][1], "notes.pdf": b"%PDF"})
     assert main([str(sources), str(references), "--model", str(memorised_marian), "--beams", "1",
-                 "--json", str(tmp_path / "s.json")]) == 0
+                 "--json", str(tmp_path / "s.json"), "--report", str(tmp_path / "r.html")]) == 0
     stderr = capsys.readouterr().err
     assert f"warning: b.txt: no reference (expected '{references / 'b.txt'}')" in stderr
     assert "warning: c.txt: a reference with no source article" in stderr
     assert "warning: notes.pdf: skipped, unsupported file type" in stderr
     figures = json.loads((tmp_path / "s.json").read_text("utf-8"))
     assert figures["documents"] == 1 and len(figures["problems"]) == 3
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "1 document paired" in page
+    assert all(html.escape(problem) in page for problem in figures["problems"])
     assert figures["models"][0]["chrf"] == 100.0
 
 
@@ -284,10 +288,12 @@ def test_missing_and_extra_files_are_reported(memorised_marian, tmp_path, capsys
          "A pairs file holds its own references: give no REFERENCES with it."),
         ({"src/a.txt": P[0][0]}, ["src", "nowhere"], "REFERENCES '{tmp}/nowhere' is not a folder"),
         ({}, ["missing.tsv"], "There is no file or folder"),
+        ({"pairs.tsv": f"{P[0][0]}\t{P[0][1]}\n"}, ["pairs.tsv", "--model", "no-such-model"],
+         "There is no model folder at '{tmp}/no-such-model'"),
     ],
     ids=["empty-references-folder", "tsv-three-columns", "tsv-one-column", "tsv-empty-cell", "jsonl-no-fields",
          "undecodable-reference", "binary-source", "record-counts-differ", "no-arabic", "pairs-with-references",
-         "references-not-a-folder", "nothing-there"],
+         "references-not-a-folder", "nothing-there", "model-cannot-load"],
 )
 def test_bad_inputs_get_a_clear_error(tmp_path, capsys, files, arguments, message) -> None:
     for name, data in files.items():
@@ -297,7 +303,7 @@ def test_bad_inputs_get_a_clear_error(tmp_path, capsys, files, arguments, messag
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    assert main([str(tmp_path / a) for a in arguments]) == 1
+    assert main([a if a.startswith("--") else str(tmp_path / a) for a in arguments]) == 1
     stderr = capsys.readouterr().err
     assert stderr.startswith("error: ") and stderr.count("\n") == 1
     assert message.format(tmp=tmp_path) in stderr
