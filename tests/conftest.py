@@ -14,6 +14,7 @@ import factory
 import pytest
 
 _LOOPBACK = ("127.", "::1", "localhost")
+_KEEP_MODELS = os.environ.get("KHABAR_TEST_MODELS")  # read before the session fixture clears KHABAR_*
 
 
 def _is_loopback(address) -> bool:
@@ -50,7 +51,7 @@ def offline(tmp_path_factory):
 def models_dir(tmp_path_factory) -> Path:
     """Where the tiny models are built: a fresh folder, or with ``KHABAR_TEST_MODELS`` set (local work,
     not CI) a folder kept between runs and keyed by the builder's source, so a changed builder rebuilds."""
-    keep = os.environ.get("KHABAR_TEST_MODELS")
+    keep = _KEEP_MODELS
     if not keep:
         return tmp_path_factory.mktemp("models")
     key = hashlib.sha256(Path(factory.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
