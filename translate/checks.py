@@ -101,7 +101,7 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 class _Word(NamedTuple):
-    kind: str  # digit unit ten teen tens hundred hundreds scale a half joiner frac
+    kind: str  # digit unit ten teen tens hundred hundreds scale a half adj joiner hyphen frac
     value: Decimal = Decimal(0)
     soft: bool = False
     mult: Decimal | None = None  # a scale word's multiplier after a count
@@ -139,6 +139,9 @@ def _en_words() -> dict[str, _Word]:
     words["and"] = _Word("joiner")
     words["a"] = _Word("a", Decimal(1))
     words["half"] = _Word("half", Decimal("0.5"))
+    words["decade"] = _Word("adj", Decimal(10), soft=True)  # a decade: ten years
+    for word in ("centenary", "centennial"):
+        words[word] = _Word("adj", Decimal(100), soft=True)
     return words
 
 
@@ -179,6 +182,9 @@ def _ar_words() -> dict[str, _Word]:
     ar("scale", 2000, "ألفا", mult=_K)  # ألفا: two thousand alone, a thousand after a count
     ar("half", "0.5", "نصف")
     ar("half", "0.25", "ربع")
+    for value, stems in ((2, "ثنائي"), (3, "ثلاثي"), (4, "رباعي"), (5, "خماسي خمسي"), (6, "سداسي"), (7, "سباعي")):
+        for stem in stems.split():  # قمة ثلاثية: a three-way summit; خطة خمسية: a five-year plan
+            ar("adj", value, stem, stem + "ة", soft=True)
     words["و"] = _Word("joiner", lang="ar")
     return words
 
@@ -191,6 +197,8 @@ _AR_HUNDRED = frozenset(_ar_key(w) for w in ("مئة", "مائة"))
 _AR_FI = "في"
 _HIJRI_YEAR_MARKS = frozenset(_ar_key(w) for w in ("ه", "هـ", "هجري", "هجرية", "للهجرة", "الهجري"))
 _COVID = frozenset(("covid", _ar_key("كوفيد")))
+_AR_DECADE = re.compile(r"^(?:ال)?(?:عشر|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)ين(?:ي)?ات$")  # الستينيات: the sixties
+_AR_CENTURY = frozenset(_ar_key(w) for w in ("القرن", "للقرن", "بالقرن", "والقرن"))
 _RANGE_WORDS = frozenset(_ar_key(w) for w in ("-", "–", "—", "to", "and", "or", "through", "و", "أو", "إلى", "حتى"))
 _FRACTION_ORDINALS = frozenset("third fourth fifth sixth seventh eighth ninth tenth quarter".split())
 _SUFFIX_SCALE = {"k": _K, "K": _K, "bn": _B, "mn": _M, "tn": _T, "m": _M}
@@ -213,8 +221,10 @@ def _ar_role(key: str, prev_key: str) -> _Role | None:
         if word is None:
             continue
         definite = "ال" in prefix or prefix == "لل"
-        if definite and (stem == _AR_MONDAY or word.kind in ("scale", "half")):
-            return None  # الاثنين is Monday; الآلاف / المليون / النصف are not counts
+        if definite and (stem == _AR_MONDAY or word.kind == "half" or (word.kind == "scale" and not word.value)):
+            return None  # الاثنين is Monday; الآلاف and النصف are not counts
+        if definite and word.kind == "scale":
+            return _Role(word._replace(soft=True), False)  # قرابة الألف, مسيرة المليون
         if word.kind == "hundred" and (prefix in ("بال", "لل") or (definite and prev_key == _AR_FI)):
             return None  # بالمئة / في المئة: per cent
         return _Role(word, prefix.startswith("و"))
@@ -364,6 +374,8 @@ class _State:
             self.base = self.total / self.scale
         elif kind == "a":
             self.group, self.last = word.value, "a"
+        elif kind == "adj":
+            self.group, self.last = word.value, "end"
         else:
             return False
         self.words.append(word)
@@ -699,10 +711,12 @@ def read(text: str) -> Reading:
             hijri_edges.update((month.start - 1, month.end))
     hard: Counter[str] = Counter()
     soft: Counter[str] = Counter()
+    decade = any(t.kind == "ar" and _AR_DECADE.match(_ar_key(t.text)) for t in tokens)
     for item in items:
         nxt = tokens[item.end] if item.end < len(tokens) else None
         prev = tokens[item.start - 1] if item.start else None
-        is_soft = item.soft or item.end - 1 in hijri_edges or item.start in hijri_edges
+        is_soft = item.soft or item.end - 1 in hijri_edges or item.start in hijri_edges or (
+            decade and prev is not None and _ar_key(prev.text) in _AR_CENTURY)  # ستينيات القرن العشرين: 1960s
         if nxt is not None and nxt.kind == "ar" and _ar_key(nxt.text) in _HIJRI_YEAR_MARKS:
             is_soft = True  # ١٤٤٥ هـ
         if prev is not None and (prev.text.lower() in _COVID or (
@@ -738,10 +752,19 @@ def _unmatched(mine: Reading, theirs: Reading) -> list[str]:
     return out
 
 
+_BIG = ((Decimal(10**12), "trillion"), (Decimal(10**9), "billion"), (Decimal(10**6), "million"))
+
+
 def _show(value: str) -> str:
-    if value.isdigit() and len(value) > 4:
-        return f"{int(value):,}"
-    return value
+    """A value as an editor reads it: ``2020``, ``45,300``, ``2.5 billion``."""
+    if not value.isdigit():
+        return value
+    number = Decimal(value)
+    for scale, name in _BIG:
+        count = number / scale
+        if count >= 1 and count == count.quantize(Decimal("0.001")):
+            return f"{_fmt(count)} {name}"
+    return f"{int(value):,}" if len(value) > 4 else value
 
 
 def _say(missing: list[str], extra: list[str]) -> str:
