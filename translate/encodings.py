@@ -72,18 +72,7 @@ def _decode(data: bytes, name: str, prose: Callable[[str], str]) -> str:
     import charset_normalizer
 
     match = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY_ARABIC).best()
-    candidates = ([str(match)] if match is not None else []) + [
-        data.decode(codec) for codec in _LEGACY_ARABIC if _decodes(data, codec)]
-    for candidate in candidates:
-        if arabic_share(prose(candidate)) >= 0.5:
-            return candidate
-    raise TranslateError(f"{name} could not be decoded: it is neither UTF-8, UTF-16 nor an Arabic "
-                         "Windows/ISO encoding. Save it as UTF-8 and try again.")
-
-
-def _decodes(data: bytes, codec: str) -> bool:
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
+    if match is None or arabic_share(prose(str(match))) < 0.5:
+        raise TranslateError(f"{name} could not be decoded: it is neither UTF-8, UTF-16 nor an Arabic "
+                             "Windows/ISO encoding. Save it as UTF-8 and try again.")
+    return str(match)
