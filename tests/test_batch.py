@@ -1,4 +1,5 @@
-"""Folder runs: every format and encoding, bad files, resuming, and a run killed mid-way."""
+"""Folder runs: every format and encoding, bad files, resuming, runs killed mid-way, settings recorded and
+compared, hostile file-system entries, a full disk, a second run at once, temporary files and permissions."""
 
 from __future__ import annotations
 
@@ -83,10 +84,12 @@ def make_run(tmp_path, memorised_marian, memorised_mt5, **options) -> Run:
 def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memorised_marian, memorised_mt5) -> None:
     expected = build_tree(tmp_path / "in")
     run = make_run(tmp_path, memorised_marian, memorised_mt5)
-    assert run.execute().status == 1
+    result = run.execute()
+    assert result.status == 1
     out = tmp_path / "out"
     records = manifest(out)
     assert {name: r["status"] for name, r in records.items()} == expected
+    assert [r.to_json() for r in result.records] == manifest_lines(out)  # the run returns what it recorded
     assert all(r["reason"] for r in records.values() if r["status"] != "done")
     reasons = {name: r["reason"] for name, r in records.items()}
     assert "empty" in reasons["bad/empty.txt"]
@@ -261,3 +264,467 @@ def test_inputs_sharing_a_name_never_share_an_output(tmp_path, memorised_marian)
     assert (tmp_path / "out/story.en.en.txt").read_text("utf-8") == P[2][1] + "\n"
     summaries = sorted(Path(job.summary).name for job in plan(source, (tmp_path / "out").resolve()))
     assert summaries == ["story.en.summary.json", "story.md.summary.json", "story.txt.summary.json"]
+
+
+# --- settings: the signature in every output, compared on re-runs ------------------------------------
+
+BASE = {"model": "memorised_marian", "beams": 1, "engine": "transformers", "glossary": False,
+        "summary": "memorised_mt5", "sentences": 3}
+CHANGES = [  # (first run, second run, the reason the second run gives, or None when it skips)
+    ({}, {}, None),
+    ({}, {"beams": 2}, "settings changed"),
+    ({}, {"model": "random_marian"}, "settings changed"),
+    ({}, {"engine": "ctranslate2"}, "settings changed"),
+    ({}, {"glossary": True}, "settings changed"),
+    ({}, {"summary": "random_mt5"}, "settings changed"),
+    ({}, {"sentences": 2}, "settings changed"),
+    ({"summary": None}, {}, "settings changed"),
+    ({}, {"summary": None}, "settings changed"),
+]
+CHANGE_IDS = ["same settings", "beams", "model", "engine", "glossary", "summary model", "summary sentences",
+              "no-summary dropped", "no-summary added"]
+
+
+def build_models(request, tmp_path: Path, **changes) -> tuple[Translator, Summarizer | None]:
+    from summarize.summarizer import Generation
+
+    chosen = {**BASE, **changes}
+    glossary = None
+    if chosen["glossary"]:
+        glossary = tmp_path / "house.tsv"
+        glossary.write_text("الاتحاد الأفريقي\tAfrican Union\n", encoding="utf-8")
+    translator = Translator(str(request.getfixturevalue(chosen["model"])), beams=chosen["beams"],
+                            engine=chosen["engine"], compute_type="float32", glossary=glossary)
+    summarizer = None
+    if chosen["summary"]:
+        summarizer = Summarizer(str(request.getfixturevalue(chosen["summary"])),
+                                generation=Generation(max_sentences=chosen["sentences"]))
+    return translator, summarizer
+
+
+@pytest.mark.parametrize(("first", "second", "reason"), CHANGES, ids=CHANGE_IDS)
+def test_a_changed_setting_redoes_every_file_and_says_why(tmp_path, request, first, second, reason) -> None:
+    from translate.config import signature
+
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "article.txt").write_text(factory.ARTICLE_AR, encoding="utf-8")
+    (source / "short.txt").write_text(P[0][0], encoding="utf-8")
+    assert Run(source, out, *build_models(request, tmp_path, **first), log=io.StringIO()).execute().status == 0
+
+    translator, summarizer = build_models(request, tmp_path, **second)
+    texts: list[str] = []
+    original = translator.translate_batch
+    translator.translate_batch = lambda batch: texts.extend(batch) or original(batch)
+    result = Run(source, out, translator, summarizer, log=io.StringIO()).execute()
+    assert result.status == 0
+    made_by = json.loads(json.dumps(signature(translator, summarizer)))
+    records = manifest(out)
+    assert [r["signature"] for r in records.values()] == [made_by, made_by]
+    assert [r["reason"] for r in records.values()] == [reason, reason]
+    assert result.totals["unchanged"] == (2 if reason is None else 0)
+    assert bool(texts) == (reason is not None)
+    for name in ("article", "short"):
+        summary = out / f"{name}.summary.json"
+        assert summary.exists() == (summarizer is not None)  # a summary the new settings do not make is removed
+        if summarizer is not None:
+            assert json.loads(summary.read_text("utf-8"))["signature"] == made_by
+            assert records[f"{name}.txt"]["outputs"] == [f"{name}.en.txt", f"{name}.summary.json"]
+        else:
+            assert records[f"{name}.txt"]["outputs"] == [f"{name}.en.txt"]
+
+
+def test_the_ctranslate2_cache_key_follows_the_model_revision(tmp_path, monkeypatch, memorised_marian) -> None:
+    from huggingface_hub import constants
+
+    from translate.engines import _model_fingerprint
+
+    repository = tmp_path / "hub" / "models--org--model"
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    keys = []
+    for commit in ("a" * 40, "b" * 40):
+        snapshot = repository / "snapshots" / commit
+        snapshot.mkdir(parents=True)
+        (snapshot / "config.json").write_text("{}")
+        (repository / "refs").mkdir(exist_ok=True)
+        (repository / "refs" / "main").write_text(commit)
+        keys.append(_model_fingerprint("org/model"))
+    assert [key["revision"] for key in keys] == ["a" * 40, "b" * 40]  # a new snapshot of a hub id converts again
+    local = Translator(str(memorised_marian), beams=1).signature()["revision"]
+    assert _model_fingerprint(str(memorised_marian))["revision"] == local
+
+
+# --- names ------------------------------------------------------------------------------------------
+
+def test_a_name_that_is_not_utf8_is_translated_and_recorded_losslessly(tmp_path, memorised_marian,
+                                                                       memorised_mt5) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    raw = "الخبر".encode("cp1256")  # an Arabic name saved by an old Windows zip tool
+    (source / os.fsdecode(raw + b".txt")).write_text(factory.ARTICLE_AR, encoding="utf-8")
+    run = Run(source, out, Translator(str(memorised_marian), beams=1), Summarizer(str(memorised_mt5)),
+              log=io.StringIO())
+    result = run.execute()
+    assert result.status == 0
+    assert result.records[0].input == os.fsdecode(raw + b".txt")
+    line = (out / MANIFEST).read_bytes().decode("utf-8")  # strict: the manifest is valid UTF-8
+    record = json.loads(line)
+    assert record["status"] == "done"
+    assert (record["input"], record["input_bytes"]) == ("\\xc7\\xe1\\xce\\xc8\\xd1.txt", (raw + b".txt").hex())
+    assert record["outputs_bytes"] == [(raw + b".en.txt").hex(), (raw + b".summary.json").hex()]
+    translation = Path(os.fsdecode(os.fsencode(out) + b"/" + raw + b".en.txt"))
+    assert translation.read_text("utf-8") == factory.ARTICLE_EN + "\n"
+    summary = json.loads(Path(os.fsdecode(os.fsencode(out) + b"/" + raw + b".summary.json")).read_bytes())
+    assert summary["input_bytes"] == (raw + b".txt").hex() and summary["english"] == factory.SUMMARY_EN
+    again = Run(source, out, run.translator, run.summarizer, log=io.StringIO())
+    assert again.execute().status == 0
+    assert again.totals["unchanged"] == 1  # the name read back from the manifest is the same name
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\r", "\n", "\x0b"],
+                         ids=["line separator", "paragraph separator", "next line", "carriage return", "newline",
+                              "vertical tab"])
+def test_a_name_with_a_line_separator_keeps_one_manifest_line(tmp_path, memorised_marian, separator) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    name = f"a{separator}b.txt"
+    (source / name).write_text(P[0][0], encoding="utf-8")
+    translator = Translator(str(memorised_marian), beams=1)
+    assert Run(source, out, translator, None, log=io.StringIO()).execute().status == 0
+    assert len(manifest_lines(out)) == 1
+    assert (out / f"a{separator}b.en.txt").read_text("utf-8") == P[0][1] + "\n"
+    again = Run(source, out, translator, None, log=io.StringIO())
+    assert again.execute().records[0].input == name
+    assert again.totals["unchanged"] == 1
+
+
+# --- what is read: regular files only, links within IN_DIR, never past the limit ------------------------
+
+def _fifo(source: Path, outside: Path) -> str:
+    os.mkfifo(source / "pipe.txt")
+    return "pipe.txt"
+
+
+def _socket(source: Path, outside: Path) -> str:
+    import socket
+
+    server = socket.socket(socket.AF_UNIX)
+    here = os.getcwd()
+    os.chdir(source)  # a relative address: the full path may be longer than a socket address allows
+    try:
+        server.bind("socket.txt")
+    finally:
+        os.chdir(here)
+    server.close()
+    return "socket.txt"
+
+
+def _link(target: str | Path, name: str = "link.txt"):
+    def make(source: Path, outside: Path) -> str:
+        os.symlink(str(target).format(source=source, outside=outside), source / name)
+        return name
+    return make
+
+
+def _link_to_fifo(source: Path, outside: Path) -> str:
+    (source / "pipes").mkdir()
+    os.mkfifo(source / "pipes/p")
+    return _link("{source}/pipes/p")(source, outside)
+
+
+SPECIAL = [  # (make the entry, status, reason fragment)
+    (_fifo, "skipped", "not a regular file: a FIFO"),
+    (_socket, "skipped", "not a regular file: a socket"),
+    (_link("/dev/zero"), "skipped", "a link that leads outside IN_DIR"),
+    (_link("{outside}/story.txt"), "skipped", "a link that leads outside IN_DIR"),
+    (_link("../outside/story.txt"), "skipped", "a link that leads outside IN_DIR"),
+    (_link("{source}/missing.txt"), "skipped", "a broken link"),
+    (_link("{source}/news", name="linked"), "skipped", "a link to a folder"),
+    (_link_to_fifo, "skipped", "not a regular file: a FIFO"),
+    (_link("{source}/link.txt"), "skipped", "not a regular file: a link"),
+    (_link("news/a.txt"), "done", None),
+]
+SPECIAL_IDS = ["fifo", "socket", "link to /dev/zero", "link outside", "relative link outside", "broken link",
+               "link to a folder", "link to a fifo", "link to itself", "link to a file inside"]
+
+
+@pytest.mark.parametrize(("make", "status", "reason"), SPECIAL, ids=SPECIAL_IDS)
+def test_only_regular_files_inside_in_dir_are_read(tmp_path, memorised_marian, make, status, reason) -> None:
+    source, outside, out = tmp_path / "in", tmp_path / "outside", tmp_path / "out"
+    (source / "news").mkdir(parents=True)
+    outside.mkdir()
+    (source / "news/a.txt").write_text(P[0][0], encoding="utf-8")
+    (outside / "story.txt").write_text(P[1][0], encoding="utf-8")
+    name = make(source, outside)
+    run = Run(source, out, Translator(str(memorised_marian), beams=1), None, log=io.StringIO())
+    run.execute()
+    records = manifest(out)
+    assert {"news/a.txt", name} <= set(records)
+    assert not any(n.startswith("linked/") for n in records)  # a linked folder is recorded, not entered
+    assert records["news/a.txt"]["status"] == "done"
+    assert records[name]["status"] == status
+    if reason is None:
+        assert (out / name.replace(".txt", ".en.txt")).read_text("utf-8") == P[0][1] + "\n"
+    else:
+        assert reason in records[name]["reason"]
+        assert not (out / name.replace(".txt", ".en.txt")).exists()
+
+
+def test_a_link_into_out_dir_is_not_read(tmp_path, memorised_marian) -> None:
+    source = tmp_path / "in"
+    out = source / "translated"
+    source.mkdir()
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    translator = Translator(str(memorised_marian), beams=1)
+    assert Run(source, out, translator, None, log=io.StringIO()).execute().status == 0
+    os.symlink(out / "a.en.txt", source / "b.txt")
+    Run(source, out, translator, None, log=io.StringIO()).execute()
+    assert "a link that leads into OUT_DIR" in manifest(out)["b.txt"]["reason"]
+
+
+READS = [  # (path, the root it was found under, byte limit, error status or None, reason fragment)
+    ("/proc/self/status", "/proc", 100, "failed", "larger than the 100-byte limit"),  # claims 0 bytes
+    ("/dev/zero", "/dev", 100, "skipped", "a character device"),
+    ("exact", None, 1000, None, None),
+    ("one over", None, 999, "failed", "larger than the 999-byte limit"),
+    ("sparse", None, 1000, "failed", "larger than the 1,000-byte limit"),
+]
+
+
+@pytest.mark.parametrize(("path", "root", "limit", "status", "reason"), READS,
+                         ids=["proc file claiming 0 bytes", "device", "exactly the limit", "one byte over",
+                              "sparse 1 GB"])
+def test_reading_stops_at_the_limit_whatever_the_file_claims(tmp_path, monkeypatch, path, root, limit, status,
+                                                             reason) -> None:
+    from translate import files
+
+    if root is None:
+        root, path = str(tmp_path), str(tmp_path / path)
+        with open(path, "wb") as out:
+            if path.endswith("sparse"):
+                out.truncate(1 << 30)
+            else:
+                out.write(b"x" * 1000)
+    read: list[int] = []
+    real = os.read
+    monkeypatch.setattr(files.os, "read", lambda fd, n: read.append(n) or real(fd, n))
+    if status is None:
+        assert files.read_input(Path(path), root=Path(root), max_bytes=limit) == b"x" * 1000
+        return
+    with pytest.raises(files.InputProblem) as problem:
+        files.read_input(Path(path), root=Path(root), max_bytes=limit)
+    assert (problem.value.status, reason in problem.value.reason) == (status, True)
+    assert sum(read) <= limit + 1
+
+
+# --- where outputs go: never through links, with the user's umask ---------------------------------------
+
+def test_outputs_are_never_written_through_links_in_out_dir(tmp_path, memorised_marian) -> None:
+    source, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    for folder in (source / "sub", out, elsewhere):
+        folder.mkdir(parents=True)
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    (source / "sub/b.txt").write_text(P[1][0], encoding="utf-8")
+    (elsewhere / "victim.txt").write_text("keep me", encoding="utf-8")
+    os.symlink(elsewhere / "victim.txt", out / "a.en.txt")  # a link where an output goes
+    os.symlink(elsewhere, out / "sub")  # a linked folder where outputs go
+    result = Run(source, out, Translator(str(memorised_marian), beams=1), None, log=io.StringIO()).execute()
+    assert result.status == 1
+    assert (elsewhere / "victim.txt").read_text("utf-8") == "keep me"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["victim.txt"]
+    assert not (out / "a.en.txt").is_symlink()  # the link itself was replaced
+    assert (out / "a.en.txt").read_text("utf-8") == P[0][1] + "\n"
+    records = manifest(out)
+    assert records["a.txt"]["status"] == "done"
+    assert records["sub/b.txt"]["status"] == "failed"
+    assert "OUT_DIR/sub is a link" in records["sub/b.txt"]["reason"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)],
+                         ids=["022", "077", "002"])
+def test_outputs_get_the_users_umask(tmp_path, memorised_marian, memorised_mt5, umask, mode) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "article.txt").write_text(factory.ARTICLE_AR, encoding="utf-8")
+    previous = os.umask(umask)
+    try:
+        run = Run(source, tmp_path / "out", Translator(str(memorised_marian), beams=1),
+                  Summarizer(str(memorised_mt5)), log=io.StringIO())
+        assert run.execute().status == 0
+    finally:
+        os.umask(previous)
+    written = ["article.en.txt", "article.summary.json", MANIFEST]
+    assert [(tmp_path / "out" / name).stat().st_mode & 0o777 for name in written] == [mode] * 3
+
+
+def test_only_this_projects_stale_temporary_files_are_removed(tmp_path, memorised_marian) -> None:
+    out = tmp_path / "out"
+    source = out / "in"  # OUT_DIR is IN_DIR's parent
+    (source / "drafts").mkdir(parents=True)
+    (out / "old").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", out / "linked")
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    files = {
+        out / f".a.en.txt.{dead.pid}.0123456789ab.khabar-tmp": False,  # a stopped run's: removed
+        out / "old" / f".b.en.txt.{dead.pid}.ba9876543210.khabar-tmp": False,
+        out / f".c.en.txt.{os.getpid()}.0123456789ab.khabar-tmp": True,  # a live process's: kept
+        out / "notes.khabar-tmp": True,  # not a name this project makes: kept
+        source / "drafts" / f".d.txt.{dead.pid}.0123456789ab.khabar-tmp": True,  # under IN_DIR: kept
+        tmp_path / "elsewhere" / f".e.txt.{dead.pid}.0123456789ab.khabar-tmp": True,  # behind a link: kept
+    }
+    for path in files:
+        path.write_text("x")
+    assert Run(source, out, Translator(str(memorised_marian), beams=1), None, log=io.StringIO()).execute().status == 0
+    assert {path: path.exists() for path in files} == files
+    assert (out / "a.en.txt").read_text("utf-8") == P[0][1] + "\n"
+
+
+# --- failures that must not lose work ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("error", [RuntimeError("CUDA out of memory"), ValueError("bad shape"), KeyError("logits"),
+                                   MemoryError()], ids=["RuntimeError", "ValueError", "KeyError", "MemoryError"])
+def test_a_failing_summariser_keeps_the_translation_and_the_run_goes_on(tmp_path, memorised_marian, memorised_mt5,
+                                                                        error) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "a.txt").write_text(factory.ARTICLE_AR, encoding="utf-8")
+    (source / "b.txt").write_text(f"{P[0][0]} {P[1][0]}", encoding="utf-8")
+    (source / "c.txt").write_text(factory.ARTICLE_AR, encoding="utf-8")
+    summarizer = Summarizer(str(memorised_mt5))
+    original = summarizer.summarize
+
+    def summarize(*, arabic: str, english: str):
+        if arabic != factory.ARTICLE_AR:  # b.txt
+            raise error
+        return original(arabic=arabic, english=english)
+
+    summarizer.summarize = summarize
+    result = Run(source, out, Translator(str(memorised_marian), beams=1), summarizer, log=io.StringIO()).execute()
+    assert result.status == 0
+    records = manifest(out)
+    assert [r["status"] for r in records.values()] == ["done"] * 3
+    expected = f"the summariser failed: {type(error).__name__}: {error}"
+    assert records["b.txt"]["summary_error"] == expected
+    assert json.loads((out / "b.summary.json").read_text("utf-8"))["error"] == expected
+    assert (out / "b.en.txt").read_text("utf-8") == f"{P[0][1]} {P[1][1]}\n"
+    for name in ("a", "c"):
+        assert records[f"{name}.txt"]["summary_error"] is None
+        assert json.loads((out / f"{name}.summary.json").read_text("utf-8"))["english"] == factory.SUMMARY_EN
+
+
+@pytest.mark.parametrize("where", ["output", "manifest"], ids=["writing an output", "appending to the manifest"])
+def test_a_full_disk_stops_with_one_line_and_a_consistent_manifest(tmp_path, memorised_marian, monkeypatch, capsys,
+                                                                   where) -> None:
+    import errno
+
+    from translate import files
+
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    for i in range(6):
+        (source / f"s{i}.txt").write_text(P[i][0], encoding="utf-8")
+    real = files._write_all
+    appends = []
+
+    def write_all(handle: int, data: bytes) -> None:
+        path = os.readlink(f"/proc/self/fd/{handle}")
+        if where == "manifest" and path.endswith(MANIFEST):
+            appends.append(path)
+            if len(appends) == 4:
+                real(handle, data[: len(data) // 2])  # half a line reaches the disk
+                raise OSError(errno.ENOSPC, "No space left on device")
+        if where == "output" and "/.s3.en.txt." in path:
+            real(handle, data[:3])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(handle, data)
+
+    monkeypatch.setattr(files, "_write_all", write_all)
+    common = [str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--no-summary",
+              "--group-size", "1"]
+    assert main(common) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the disk is full while writing ") and err.count("\n") == 1
+    assert ("s3.en.txt" if where == "output" else MANIFEST) in err
+    records = [json.loads(line) for line in manifest_lines(out)]  # every line is a whole record
+    assert (out / MANIFEST).read_bytes().endswith(b"\n")
+    assert [r["input"] for r in records] == ["s0.txt", "s1.txt", "s2.txt"]
+    for i in range(3):
+        assert (out / f"s{i}.en.txt").read_text("utf-8") == P[i][1] + "\n"
+    assert not list(out.rglob(f"*{TEMP_MARK}"))
+
+    monkeypatch.setattr(files, "_write_all", real)  # space was freed
+    assert main(common) == 0
+    assert [r["status"] for r in manifest(out).values()] == ["done"] * 6
+
+
+def test_a_second_run_on_the_same_out_dir_exits_2(tmp_path, memorised_marian, capsys) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    out.mkdir()
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from translate.files import FolderLock; "
+         "lock = FolderLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); sys.stdin.read()", str(out)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        common = [str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--no-summary"]
+        assert main(common) == 2
+        assert capsys.readouterr().err == f"error: OUT_DIR is in use by another run (pid {holder.pid}): {out}\n"
+        assert not (out / MANIFEST).exists()
+    finally:
+        holder.communicate("")
+    assert main(common) == 0
+    assert (out / LOCK_NAME).read_text() == f"{os.getpid()}\n"
+    assert manifest(out)["a.txt"]["status"] == "done"
+
+
+# --- the seam for other backends ----------------------------------------------------------------------
+
+def test_a_worker_writes_outputs_and_returns_records_without_the_manifest(tmp_path, memorised_marian) -> None:
+    from translate.batch import Worker
+
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    for i in range(3):
+        (source / f"s{i}.txt").write_text(P[i][0], encoding="utf-8")
+    (source / "empty.txt").write_text("", encoding="utf-8")
+    out.mkdir()
+    worker = Worker(Translator(str(memorised_marian), beams=1), None, source, out, group_units=2)
+    records = worker.process(plan(source, out))
+    assert [(r.input, r.status, r.outputs) for r in records] == [
+        ("empty.txt", "failed", []), ("s0.txt", "done", ["s0.en.txt"]), ("s1.txt", "done", ["s1.en.txt"]),
+        ("s2.txt", "done", ["s2.en.txt"])]
+    assert records[1].signature == worker.made_by
+    assert sorted(p.name for p in out.iterdir()) == ["s0.en.txt", "s1.en.txt", "s2.en.txt"]
+
+
+def test_the_driver_gives_the_backend_only_the_files_to_translate(tmp_path, memorised_marian) -> None:
+    from translate.batch import LocalBackend
+
+    class Watching(LocalBackend):
+        def __init__(self) -> None:
+            self.jobs: list[str] = []
+
+        def run(self, worker, jobs):
+            return super().run(worker, (self.jobs.append(job.relative) or job for job in jobs))
+
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    for i in range(3):
+        (source / f"s{i}.txt").write_text(P[i][0], encoding="utf-8")
+    (source / "notes.pdf").write_bytes(b"%PDF")
+    translator = Translator(str(memorised_marian), beams=1)
+    first = Watching()
+    assert Run(source, out, translator, None, log=io.StringIO(), backend=first).execute().status == 0
+    assert first.jobs == ["s0.txt", "s1.txt", "s2.txt"]
+    (source / "s1.txt").write_text(P[5][0], encoding="utf-8")
+    second = Watching()
+    result = Run(source, out, translator, None, log=io.StringIO(), backend=second).execute()
+    assert second.jobs == ["s1.txt"]
+    assert [(r.input, r.reason) for r in result.records] == [
+        ("notes.pdf", "unsupported file type '.pdf'"), ("s0.txt", None), ("s1.txt", "the file changed"),
+        ("s2.txt", None)]
