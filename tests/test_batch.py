@@ -582,6 +582,20 @@ def test_only_this_projects_stale_temporary_files_are_removed(tmp_path, memorise
     assert (out / "a.en.txt").read_text("utf-8") == P[0][1] + "\n"
 
 
+def test_an_output_never_lands_inside_in_dir(tmp_path, memorised_marian) -> None:
+    out = tmp_path / "out"
+    source = out / "in"  # OUT_DIR is IN_DIR's parent, and IN_DIR has a folder named like itself
+    (source / "in").mkdir(parents=True)
+    (source / "in/a.txt").write_text(P[0][0], encoding="utf-8")
+    (source / "b.txt").write_text(P[1][0], encoding="utf-8")
+    translator = Translator(str(memorised_marian), beams=1)
+    assert Run(source, out, translator, None, log=io.StringIO()).execute().status == 1
+    records = manifest(out)
+    assert records["in/a.txt"]["status"] == "failed" and "inside IN_DIR" in records["in/a.txt"]["reason"]
+    assert sorted(p.name for p in source.rglob("*")) == ["a.txt", "b.txt", "in"]
+    assert (out / "b.en.txt").read_text("utf-8") == P[1][1] + "\n"
+
+
 # --- failures that must not lose work ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("error", [RuntimeError("CUDA out of memory"), ValueError("bad shape"), KeyError("logits"),

@@ -37,6 +37,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from translate.backends import BackendSetting, open_backend
+from translate.backends import add_arguments as add_backend_arguments
 from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, config_from_parser, digest, signature
 from translate.errors import TranslateError
 from translate.files import (
@@ -47,6 +49,7 @@ from translate.files import (
     InputProblem,
     OutputProblem,
     append_line,
+    inside,
     is_output,
     name_to_json,
     read_input,
@@ -278,6 +281,10 @@ class Worker:
         full disk, which stops the run."""
         summary_error = None
         summary_flags: list[str] = []
+        if inside(self.in_dir, self.out_dir) and any(inside(self.out_dir / p, self.in_dir)
+                                                     for p in (job.translation, job.summary)):
+            return self._record(job, sha, "failed", "its output would land inside IN_DIR (OUT_DIR holds IN_DIR "
+                                "and a folder of the same name as IN_DIR)")
         try:
             outputs = [(job.translation, parsed.render([t.text for t in translated]))]
             if self.summarizer is not None:
@@ -488,8 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES,
                         help=f"larger files fail (default {FILE_MAX_BYTES:,})")
     parser.add_argument("--group-size", type=int, default=64, help="texts translated together per batch (default 64)")
-    parser.add_argument("--backend", choices=sorted(BACKENDS), default="local",
-                        help="where the workers run (default local: in this process)")
+    add_backend_arguments(parser)
     return parser
 
 
@@ -515,12 +521,16 @@ def main(argv: list[str] | None = None) -> int:
         from summarize import Summarizer
         from translate.translator import Translator
 
-        translator = Translator.from_config(config)
-        summarizer = Summarizer.from_config(config) if config.summary else None
-        run = Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
-                  max_bytes=args.max_bytes, group_units=max(1, args.group_size), backend=BACKENDS[args.backend]())
-        return run.execute().status
-    except FolderInUse as error:
+        with open_backend(args, config) as backend:  # Ray: started or connected, checked, shut down at the end
+            translator = Translator.from_config(config)
+            summarizer = Summarizer.from_config(config) if config.summary else None
+            run = Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
+                      max_bytes=args.max_bytes, group_units=max(1, args.group_size), backend=backend)
+            return run.execute().status
+    except KeyboardInterrupt:
+        print("error: interrupted; the manifest keeps what was done, run again to resume", file=sys.stderr)
+        return 130
+    except (FolderInUse, BackendSetting) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except TranslateError as error:
