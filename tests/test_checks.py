@@ -126,6 +126,9 @@ def test_labelled_pairs_raise_exactly_their_number_and_date_flags(arabic: str, e
         ("5 في المئة و100 بالمئة", {"5": 1, "100": 1}),
         ("يوم الاثنين", {}),
         ("15.5.2023", {"15": 1, "5": 1, "2023": 1}),
+        ("ثلاثة أرباع، two-thirds, a third of", {}),
+        ("نصف مليون ومليونان ونصف", {"500000": 1, "2500000": 1}),
+        ("الساعة العاشرة والنصف", {"10": 1}),
     ],
 )
 def test_number_values_reads_values_as_a_multiset(text: str, expected: dict[str, int]) -> None:
@@ -135,7 +138,8 @@ def test_number_values_reads_values_as_a_multiset(text: str, expected: dict[str,
 @pytest.mark.parametrize(
     "text",
     ["one of the officials", "the two sides", "for the second time", "the first visit", "الأول",
-     "ثانية", "the 1990s", "COVID-19", "صدر في 5 رمضان 1445 هـ", "عام ١٤٤٥ هـ"],
+     "ثانية", "the 1990s", "COVID-19", "صدر في 5 رمضان 1445 هـ", "عام ١٤٤٥ هـ", "نصف السكان", "قمة ثلاثية",
+     "a decade"],
 )
 def test_soft_values_are_left_out_of_the_multiset(text: str) -> None:
     assert checks.number_values(text) == Counter()

@@ -182,6 +182,7 @@ def _ar_words() -> dict[str, _Word]:
     ar("scale", 2000, "ألفا", mult=_K)  # ألفا: two thousand alone, a thousand after a count
     ar("half", "0.5", "نصف")
     ar("half", "0.25", "ربع")
+    ar("frac", 0, "أرباع", "أثلاث", "أخماس", "أسداس", "أعشار")  # ثلاثة أرباع: three quarters
     for value, stems in ((2, "ثنائي"), (3, "ثلاثي"), (4, "رباعي"), (5, "خماسي خمسي"), (6, "سداسي"), (7, "سباعي")):
         for stem in stems.split():  # قمة ثلاثية: a three-way summit; خطة خمسية: a five-year plan
             ar("adj", value, stem, stem + "ة", soft=True)
@@ -196,6 +197,7 @@ _AR_MONDAY = _ar_key("اثنين")
 _AR_HUNDRED = frozenset(_ar_key(w) for w in ("مئة", "مائة"))
 _AR_FI = "في"
 _HIJRI_YEAR_MARKS = frozenset(_ar_key(w) for w in ("ه", "هـ", "هجري", "هجرية", "للهجرة", "الهجري"))
+_AR_CLOCK = {_ar_key("والنصف"): "30", _ar_key("والربع"): "15"}
 _COVID = frozenset(("covid", _ar_key("كوفيد")))
 _AR_DECADE = re.compile(r"^(?:ال)?(?:عشر|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)ين(?:ي)?ات$")  # الستينيات: the sixties
 _AR_CENTURY = frozenset(_ar_key(w) for w in ("القرن", "للقرن", "بالقرن", "والقرن"))
@@ -439,6 +441,9 @@ def _read(tokens: list[_Tok], skip: set[int]) -> list[_Item]:
             continue
         items.append(item)
         i = item.end
+        minutes = _AR_CLOCK.get(keys[i]) if i < n else None
+        if minutes and Decimal(item.value) <= 12:  # العاشرة والنصف: 10:30
+            items.append(_Item(minutes, True, i, i + 1, None, Decimal(0)))
     return items
 
 
@@ -450,14 +455,12 @@ def _chain(tokens: list[_Tok], roles: list[_Role | None], i: int) -> _Item | Non
     word = first.word
     if word.kind == "half":  # half a million, نصف مليون
         j = i + 1
-        if word.lang == "en":
-            if j < n and tokens[j].text.lower() == "a":
-                j += 1
-            else:
-                return None
+        if word.lang == "en" and j < n and tokens[j].text.lower() == "a":
+            j += 1
         nxt = roles[j] if j < n else None
-        if nxt is None or nxt.word.kind != "scale" or nxt.word.mult is None or nxt.waw:
-            return None
+        if nxt is None or nxt.word.kind != "scale" or nxt.word.mult is None or nxt.waw or (
+                word.lang == "en" and j == i + 1):
+            return _Item(_fmt(word.value), True, i, i + 1, None, Decimal(0))  # half the population, نصف نقطة
         mult = nxt.word.mult
         return _Item(_fmt(word.value * mult), False, i, j + 1, mult, word.value)
     if word.kind == "a":
