@@ -241,6 +241,10 @@ class Worker:
 
     def _prepare(self, job: Job) -> Record | tuple[Job, str, Parsed]:
         """Read and parse one input; a Record means it will not be translated."""
+        if inside(self.in_dir, self.out_dir) and any(inside(self.out_dir / p, self.in_dir)
+                                                     for p in (job.translation, job.summary)):
+            return self._record(job, job.sha256, "failed", "its output would land inside IN_DIR, which sits "
+                                "inside OUT_DIR")
         try:
             data = read_input(job.source, root=self.in_dir, max_bytes=self.max_bytes, exclude=self.out_dir)
         except InputProblem as problem:
@@ -281,10 +285,6 @@ class Worker:
         full disk, which stops the run."""
         summary_error = None
         summary_flags: list[str] = []
-        if inside(self.in_dir, self.out_dir) and any(inside(self.out_dir / p, self.in_dir)
-                                                     for p in (job.translation, job.summary)):
-            return self._record(job, sha, "failed", "its output would land inside IN_DIR (OUT_DIR holds IN_DIR "
-                                "and a folder of the same name as IN_DIR)")
         try:
             outputs = [(job.translation, parsed.render([t.text for t in translated]))]
             if self.summarizer is not None:
@@ -369,7 +369,7 @@ class Run:
     def _execute(self, in_dir: Path, out_dir: Path) -> RunResult:
         for stale in stale_temporaries(out_dir, exclude=[in_dir]):
             log.info("removing %s, left by a run that was stopped mid-write", stale)
-            stale.unlink()
+            stale.unlink(missing_ok=True)
         manifest = Manifest(out_dir / MANIFEST)
         made_by = signature(self.translator, self.summarizer)
         jobs = plan(in_dir, out_dir)

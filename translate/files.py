@@ -305,8 +305,13 @@ def stale_temporaries(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
         dirs[:] = [d for d in dirs if here / d not in skip]
         for name in names:
             match = _TEMP_NAME.fullmatch(name)
-            if match and not pid_alive(int(match.group(1))) and stat.S_ISREG(os.lstat(here / name).st_mode):
-                found.append(here / name)
+            if match is None or pid_alive(int(match.group(1))):
+                continue
+            try:
+                if stat.S_ISREG(os.lstat(here / name).st_mode):
+                    found.append(here / name)
+            except FileNotFoundError:  # removed meanwhile
+                continue
     return found
 
 
