@@ -10,7 +10,8 @@ Builds random-weight models with the exact architecture of the published Marian 
            same batches (the ceiling: no segmentation, checks or bookkeeping).
 
 Every contender generates exactly the same number of tokens for each sentence (the minimum and
-maximum output lengths are equal), so tokens per second compare like with like. Each contender
+maximum output lengths are equal), so tokens per second compare like with like. Tokens are counted
+from each contender's outputs (each cut at its sentence's cap, as the project does), never assumed. Each contender
 runs in its own process (greedy, then beam search), so its peak memory is its own (the beam-search
 row shows the peak of the whole process). The fastest of up to three runs counts; the batched
 contenders run twice unless a run takes over 15 s (the first doubles as the warm-up), and the usual
@@ -46,17 +47,19 @@ SHAPES = {
 LENGTH = (1.2, 2)  # output tokens = 1.2 × input tokens + 2, for every contender
 
 
-def build_model(folder: Path, shape: dict) -> Path:
-    """A random-weight Marian model of ``shape`` with a real sentencepiece tokenizer, padded to the
-    published vocabulary size so the output layer costs what it costs in the real model."""
+def build_model(folder: Path, shape: dict, *, source: str = "ar") -> Path:
+    """A random-weight Marian model of ``shape`` (ar→en, or en→ar with ``source="en"``) with a real
+    sentencepiece tokenizer, padded to the published vocabulary size so the output layer costs what
+    it costs in the real model."""
     import json as _json
 
     import factory
 
     if (folder / "config.json").exists():
         return folder
+    texts = (factory.ARABIC_TEXTS, factory.ENGLISH_TEXTS)
     factory.build_marian(
-        folder, source_texts=factory.ARABIC_TEXTS, target_texts=factory.ENGLISH_TEXTS,
+        folder, source_texts=texts[source != "ar"], target_texts=texts[source == "ar"],
         d_model=shape["d_model"], layers=shape["layers"], heads=shape["heads"], ffn=shape["ffn"],
         max_positions=shape["positions"], config_overrides={"activation_function": shape["activation"]},
     )
@@ -144,8 +147,8 @@ def run_usual(model_dir: str, docs: list[str], beams: list[int], device: str, th
         ids = tokenizer(sentence, return_tensors="pt").to(device)
         length = _cap(ids["input_ids"].shape[1])
         with torch.inference_mode():
-            model.generate(**ids, num_beams=beam, min_new_tokens=length, max_new_tokens=length, do_sample=False)
-        return length
+            out = model.generate(**ids, num_beams=beam, min_new_tokens=length, max_new_tokens=length, do_sample=False)
+        return generated_tokens(out[0, 1:].tolist(), model.generation_config.eos_token_id)
 
     results = []
     for beam in beams:
@@ -161,11 +164,11 @@ def run_project(model_dir: str, docs: list[str], beams: list[int], device: str, 
 
     translator = Translator(model_dir, engine=engine, device=device, threads=threads, output_length=LENGTH,
                            exact_length=True, cache_size=0)
-    tokenizer = translator.loaded.tokenizer
 
     def work() -> int:
-        results = translator.translate_batch(docs)
-        return sum(_cap(len(tokenizer(s.source)["input_ids"])) for r in results for s in r.segments)
+        before = translator.engine.generated_tokens
+        translator.translate_batch(docs)
+        return translator.engine.generated_tokens - before
 
     results = []
     for beam in beams:
@@ -195,14 +198,21 @@ def run_bare_ct2(model_dir: str, docs: list[str], beams: list[int], device: str,
     def work(beam: int) -> int:
         tokens = 0
         for batch in batches:
-            length = max(_cap(len(source)) for source in batch)
-            translator.translate_batch(batch, beam_size=beam, min_decoding_length=length,
-                                       max_decoding_length=length, max_input_length=0,
-                                       no_repeat_ngram_size=project.no_repeat_ngram_size)
-            tokens += sum(_cap(len(source)) for source in batch)
+            caps = [_cap(len(source)) for source in batch]
+            results = translator.translate_batch(batch, beam_size=beam, min_decoding_length=max(caps),
+                                                 max_decoding_length=max(caps), max_input_length=0,
+                                                 no_repeat_ngram_size=project.no_repeat_ngram_size)
+            # every row runs to the batch's longest cap; what is kept is cut at its own cap, as the project does
+            tokens += sum(min(len(r.hypotheses[0]), cap) for r, cap in zip(results, caps, strict=True))
         return tokens
 
     return [best_of(lambda beam=beam: work(beam), least=2) | _peak() for beam in beams]
+
+
+def generated_tokens(ids: list[int], eos: int | list[int] | None) -> int:
+    """Tokens in one generated output (the decoder start left out), up to and with its end token."""
+    ends = set(eos) if isinstance(eos, list) else {eos}
+    return next((i + 1 for i, token in enumerate(ids) if token in ends), len(ids))
 
 
 def _peak() -> dict:

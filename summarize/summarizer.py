@@ -74,6 +74,7 @@ class Summarizer:
         compute_type: str | None = None,
         dtype: str | None = None,
         threads: int = 0,
+        arabic_translator: Translator | None = None,
     ) -> None:
         self.glossary = as_glossary(glossary)
         self.strategy = setting("summary_strategy", strategy, "native")
@@ -95,7 +96,7 @@ class Summarizer:
         self.dtype = dtype
         self.threads = threads
         self.generated_tokens = 0  # tokens in every raw summary so far (end tokens included)
-        self._back_translator: Translator | None = None
+        self._back_translator: Translator | None = arabic_translator  # None: built from arabic_model on first use
         self._ctranslate2 = None
 
     @classmethod

@@ -7,6 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
+import pytest
 import speed
 
 
@@ -33,3 +34,66 @@ def test_articles_are_news_length_and_reproducible() -> None:
     for doc in docs:
         assert 3 <= doc.count("\n\n") + 1 <= 4
         assert 9 <= doc.count(".") <= 16
+
+
+def test_pipeline_quick_mode_checks_that_every_contender_did_the_same_work(tmp_path, monkeypatch) -> None:
+    import json
+
+    import pipeline
+
+    monkeypatch.setenv("KHABAR_BENCH_DIR", str(tmp_path))
+    assert pipeline.main(["--quick", "--json", str(tmp_path / "figures.json")]) == 0
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    results = figures["results"]
+    assert {(r["strategy"], r["contender"]) for r in results} == {
+        (strategy, contender) for strategy in pipeline.STRATEGIES for contender in pipeline.CONTENDERS}
+    for strategy in pipeline.STRATEGIES:
+        rows = [r for r in results if r["strategy"] == strategy]
+        work = {tuple(a[k] for k in ("pieces", "translation_tokens", "summary_tokens", "back_tokens"))
+                for r in rows for a in r["articles"]}
+        assert len(work) == 1  # one article, the same work for every contender
+        pieces, translation, summary, back = work.pop()
+        assert pieces >= 3 and translation >= 1.2 * pieces
+        tokens = pipeline.QUICK_SUMMARY_TOKENS
+        assert (summary, back) == ((2 * tokens, 0) if strategy == "native" else (tokens, pipeline.back_tokens(tokens)))
+        for row in rows:
+            timing = row["articles"][0]
+            assert 0 < timing["first_paragraph_s"] <= timing["translation_s"] < timing["total_s"]
+            assert timing["summaries_s"] == pytest.approx(timing["total_s"] - timing["translation_s"])
+            assert 0 < row["held_mb"] <= row["peak_mb"]
+        weights = {r["contender"]: r["torch_weights"] for r in rows}
+        assert weights == {"usual": None, "transformers": True, "ctranslate2": False}
+        assert len(figures["report"][strategy]["whole_wait_speedup"]) == 1
+    threads = figures["threads"]
+    assert [(t["intra_threads"], t["inter_threads"]) for t in threads] == [(2, 1), (1, 2)]
+    assert len({(t["app_tokens"], t["batch_job_tokens"]) for t in threads}) == 1
+
+
+def test_unequal_work_stops_the_pipeline_benchmark() -> None:
+    import pipeline
+
+    article = {"pieces": 3, "translation_tokens": 40, "summary_tokens": 32, "back_tokens": 0}
+    rows = [{"strategy": strategy, "contender": contender, "torch_weights": contender == "transformers",
+             "articles": [dict(article, summary_tokens=16, back_tokens=pipeline.back_tokens(16))
+                          if strategy == "translate-back" else dict(article)]}
+            for strategy in pipeline.STRATEGIES for contender in pipeline.CONTENDERS]
+    pipeline.check_consistency(rows, 16)
+    rows[1]["articles"][0]["translation_tokens"] = 39
+    with pytest.raises(RuntimeError, match="native, article 1: unequal work"):
+        pipeline.check_consistency(rows, 16)
+    rows[1]["articles"][0]["translation_tokens"] = 40
+    rows[2]["torch_weights"] = True
+    with pytest.raises(RuntimeError, match="native: the CTranslate2 contender loaded torch weights"):
+        pipeline.check_consistency(rows, 16)
+
+
+def test_articles_for_the_pipeline_are_news_shaped_and_reproducible() -> None:
+    import pipeline
+
+    docs = pipeline.articles(2, words=240)
+    assert docs == pipeline.articles(2, words=240)
+    for arabic, english in docs:
+        assert len(arabic.split()) == 240
+        assert 3 <= arabic.count("\n\n") + 1 <= 8
+        assert arabic.count(".") == english.count(".")
+        assert 1.1 < len(english.split()) / len(arabic.split()) < 1.3
