@@ -1,63 +1,107 @@
 """Web app for editors: paste an Arabic article, get the English, both summaries and a review table.
 
-``python app.py [--model M] [--summary-model S] [--host 127.0.0.1] [--port 7860]``
+``python app.py [--model M] [--summary-model S] [--host 127.0.0.1] [--port 7860] [--no-ui]`` serves the app at ``/``
+and the LibreTranslate-compatible HTTP API beside it (``--no-ui``: the API only).
 """
 
 from __future__ import annotations
 
 import argparse
-import atexit
+import functools
+import inspect
 import io
 import json
 import shutil
 import sys
-import tempfile
-import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import gradio as gr
 
-from summarize import Summarizer
-from translate import TranslateError, Translation, Translator
+from translate import TranslateError, Translation
 from translate.batch import Run
+from translate.config import (
+    ARTICLE_MAX_CHARS,
+    FILE_MAX_BYTES,
+    FILE_MAX_CHARS,
+    QUEUE_SIZE,
+    UPLOAD_TYPES,
+    add_arguments,
+    config_from_parser,
+)
 from translate.config import signature as run_signature
+from translate.formats import parse
+from translate.language import language_warnings
 from translate.settings import setting
-from translate.text import check_article
 from web import review
+from web.service import Service
 
-MAX_CHARS = 100_000
-MAX_UPLOAD = "10mb"
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx"]
 EXAMPLE_FILE = Path(__file__).with_name("examples") / "article_ar.txt"
 CSS = """
 .review-note { font-size: 0.9em; }
 """
 
 
-class Service:
-    """The models behind the app, loaded once for the whole process."""
+def taking_turns(service: Service, handler: Callable) -> Callable:
+    """``handler`` run inside the service's turn on the models (shared with the HTTP API); a full
+    wait answers with the service's "busy" message. Generators keep the turn until they finish."""
+    if inspect.isgeneratorfunction(handler):
+        @functools.wraps(handler)
+        def streaming(*args, **kwargs):
+            try:
+                with service.slot():
+                    yield from handler(*args, **kwargs)
+            except TranslateError as error:
+                raise gr.Error(str(error)) from None
+        return streaming
 
-    def __init__(self, translator: Translator, summarizer: Summarizer | None) -> None:
-        self.translator = translator
-        self.summarizer = summarizer
-        self.workdir = Path(tempfile.mkdtemp(prefix="khabar-app-"))
-        atexit.register(shutil.rmtree, self.workdir, ignore_errors=True)
+    @functools.wraps(handler)
+    def plain(*args, **kwargs):
+        try:
+            with service.slot():
+                return handler(*args, **kwargs)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+    return plain
 
-    def warm(self) -> None:
-        """Load every model now, so no request waits for it."""
-        self.translator.engine  # noqa: B018 - property that loads the model
-        if self.summarizer is not None:
-            self.summarizer.loaded.model  # noqa: B018
 
-    def scratch(self) -> Path:
-        """A fresh folder for one request's files; folders older than an hour are removed."""
-        for old in self.workdir.iterdir():
-            if time.time() - old.stat().st_mtime > 3600:
-                shutil.rmtree(old, ignore_errors=True)
-        return Path(tempfile.mkdtemp(dir=self.workdir))
+def unique_names(names: list[str]) -> list[str]:
+    """One input name per upload: a repeated ``story.txt`` becomes ``story (2).txt``, ``story (3).txt`` ..."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, number = name, 1
+        while candidate.lower() in taken:
+            number += 1
+            candidate = f"{stem} ({number}){suffix}"
+        taken.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def upload_problem(path: Path, shown: str) -> str | None:
+    """Why an uploaded file is refused before translation (its size, its text length, or what its
+    reader says, e.g. a .docx bomb), or None when it may go on."""
+    try:
+        size = path.stat().st_size
+        if size > FILE_MAX_BYTES:
+            return f"{shown}: the file is {size:,} bytes; the limit is {FILE_MAX_BYTES:,} bytes per file"
+        data = path.read_bytes()
+    except OSError as error:
+        return f"{shown}: cannot read the file ({error.strerror})"
+    if not data.strip():
+        return None  # the batch job says "the file is empty"
+    try:
+        chars = sum(len(unit) for unit in parse(path, data).units)
+    except TranslateError as error:
+        return f"{shown}: {error}"
+    if chars > FILE_MAX_CHARS:
+        return (f"{shown}: the file holds {chars:,} characters of text; the limit is {FILE_MAX_CHARS:,} "
+                "characters per file. Split it into smaller files")
+    return None
 
 
 def review_rows(translation: Translation, machine: Translation | None = None) -> list[list]:
@@ -76,12 +120,14 @@ def export_files(service: Service, session: review.Session, current: Translation
                          signature=run_signature(service.translator, service.summarizer))
 
 
-def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) -> gr.Blocks:
-    """The Gradio Blocks app with its named API endpoints."""
+def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int = 1) -> gr.Blocks:
+    """The Gradio Blocks app with its named API endpoints. Every event that uses the models takes
+    the service's turn (see :func:`taking_turns`), so editors and HTTP API calls take turns."""
 
     def checked(text: str) -> str:
+        """The length checked first, then the normalised article checked again (characters and tokens)."""
         try:
-            return check_article(text or "", max_chars=MAX_CHARS)
+            return service.article(text)
         except TranslateError as error:
             raise gr.Error(str(error)) from None
 
@@ -109,10 +155,11 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
     def run_article(text: str, with_summary: bool) -> Iterator[tuple]:
         """The paste tab: stream the translation paragraph by paragraph, then add the summaries."""
         article = checked(text)
+        warning = " ".join(language_warnings(article))  # mixed languages: said in the status, not refused
         translation = None
         try:
-            for translation in service.translator.translate_progressively(article):
-                yield translation.text, review_table(translation), "", "", None, "Translating…", None
+            for translation in service.translator.translate_progressively(article, step_pieces=1):  # by paragraph
+                yield translation.text, review_table(translation), "", "", None, f"Translating… {warning}".strip(), None
             summary, note = None, ""
             if with_summary and service.summarizer is not None:
                 yield translation.text, review_table(translation), "", "", None, "Summarising…", None
@@ -127,7 +174,7 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
             raise gr.Error(str(error)) from None
         yield (translation.text, review_table(translation), summary["english"] if summary else "",
                summary["arabic"] if summary else "", export_files(service, session, translation),
-               review.status(translation, translation, summary, note), session)
+               review.status(translation, translation, summary, f"{warning} {note}".strip()), session)
 
     def summary_note(result) -> str:
         return f"Summary of the {result.coverage}." + (f" Check: {', '.join(result.flags)}." if result.flags else "")
@@ -182,31 +229,52 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
         folder = service.scratch()
         source, out = folder / "in", folder / "out"
         source.mkdir()
-        for path in paths:
-            shutil.copy(path, source / Path(path).name)
-        summarizer = service.summarizer if with_summary else None
-        try:  # the run's report goes to a buffer: the manifest below is what the page shows
-            Run(source, out, service.translator, summarizer, log=io.StringIO()).execute()
-        except TranslateError as error:
-            raise gr.Error(str(error)) from None
-        records = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
+        originals = [Path(path).name for path in paths]
+        names = unique_names(originals)
+        shown = {name: name if name == original else f"{name} (uploaded as {original})"
+                 for name, original in zip(names, originals, strict=True)}
+        refused = []
+        for path, name in zip(paths, names, strict=True):
+            problem = upload_problem(Path(path), shown[name])
+            if problem:
+                refused.append({"input": name, "status": "failed", "reason": problem.split(": ", 1)[1],
+                                "outputs": []})
+            else:
+                shutil.copy(path, source / name)
+        records = []
+        if any(source.iterdir()):
+            summarizer = service.summarizer if with_summary else None
+            try:  # the run's report goes to a buffer: the manifest below is what the page shows
+                Run(source, out, service.translator, summarizer, log=io.StringIO()).execute()
+            except TranslateError as error:
+                raise gr.Error(str(error)) from None
+            records = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
+        records = sorted(records + refused, key=lambda r: names.index(r["input"]) if r["input"] in names else 0)
+        for record in records:
+            record["uploaded_as"] = originals[names.index(record["input"])] if record["input"] in names else None
         outputs = [out / o for r in records for o in r["outputs"]]
-        problems = [f"{r['input']}: {r['reason']}" for r in records if r["status"] != "done"]
+        problems = [f"{shown.get(r['input'], r['input'])}: {r['reason']}" for r in records if r["status"] != "done"]
         if not outputs:
-            raise gr.Error("Nothing could be translated. " + " ".join(problems))
+            raise gr.Error("Nothing could be translated. " + "; ".join(problems))
         if len(records) > 1:
             bundle = folder / "translations.zip"
             with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in [*outputs, out / "manifest.jsonl"]:
+                for path in outputs:
                     archive.write(path, path.relative_to(out).as_posix())
+                archive.writestr("manifest.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
             outputs = [bundle]
         done = sum(r["status"] == "done" for r in records)
         status = f"{done} of {len(records)} files translated."
+        renamed = [shown[n] for n in names if shown[n] != n]
+        if renamed:
+            status += " Same names renamed: " + "; ".join(renamed) + "."
         if problems:
             status += " Problems: " + "; ".join(problems)
         return [str(p) for p in outputs], status
 
-    # Every event uses the same models: one concurrency group, so they take turns on the CPU/GPU.
+    # Every event uses the same models: one concurrency group, so they take turns on the CPU/GPU, and
+    # each takes the service's turn, which the HTTP API takes too.
+    turn = functools.partial(taking_turns, service)
     shared = {"concurrency_id": "models", "concurrency_limit": concurrency}
     with gr.Blocks(title="Khabar — Arabic news to English", delete_cache=(1800, 3600)) as demo:
         gr.Markdown("# Khabar — Arabic news to English\nPaste an Arabic article: you get the English, a short "
@@ -214,7 +282,7 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
         with gr.Tab("Paste"):
             with gr.Row():
                 with gr.Column():
-                    arabic = gr.Textbox(label="Arabic article", lines=14, rtl=True, max_length=MAX_CHARS,
+                    arabic = gr.Textbox(label="Arabic article", lines=14, rtl=True, max_length=ARTICLE_MAX_CHARS,
                                         placeholder="الصق نص المقال هنا", elem_id="arabic-input")
                     with_summary = gr.Checkbox(value=service.summarizer is not None, label="Write a summary",
                                                interactive=service.summarizer is not None)
@@ -223,7 +291,7 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
                 with gr.Column():
                     english = gr.Textbox(label="English translation", lines=14, buttons=["copy"],
                                          elem_id="english-output")
-                    status = gr.Markdown(elem_classes="review-note")
+                    status = gr.Markdown(elem_classes="review-note", elem_id="review-status")
             with gr.Row():
                 summary_en = gr.Textbox(label="Summary (English)", lines=3, buttons=["copy"], elem_id="summary-en")
                 summary_ar = gr.Textbox(label="الملخص (Arabic summary)", lines=3, rtl=True, buttons=["copy"],
@@ -234,74 +302,83 @@ def build_app(service: Service, *, max_queue: int = 16, concurrency: int = 1) ->
                                  column_widths=["4%", "33%", "33%", "8%", "22%"])
             with gr.Row():
                 regenerate = gr.Button("Regenerate summaries", interactive=service.summarizer is not None)
-            downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False)
+            downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False,
+                                elem_id="downloads")
             session = gr.State(None)
             outputs = [english, table, summary_en, summary_ar, downloads, status, session]
-            button.click(run_article, [arabic, with_summary], outputs, api_name="article", **shared)
+            button.click(turn(run_article), [arabic, with_summary], outputs, api_name="article", **shared)
             table.input(apply_edits, [session, table], [english, table, downloads, status],
                         api_visibility="private", concurrency_id="review")
-            regenerate.click(regenerate_summaries, [session, table], [summary_en, summary_ar, downloads, status,
+            regenerate.click(turn(regenerate_summaries), [session, table], [summary_en, summary_ar, downloads, status,
                                                                       session], api_visibility="private", **shared)
             review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
             review_out, review_text, review_status = gr.JSON(visible=False), gr.Textbox(visible=False), gr.Markdown(
                 visible=False)
-            gr.Button(visible=False).click(review_article, [arabic, review_in],
+            gr.Button(visible=False).click(turn(review_article), [arabic, review_in],
                                            [review_text, review_out, review_files, review_status],
                                            api_name="review", **shared)
         with gr.Tab("Files"):
-            uploads = gr.File(label="Arabic files (.txt, .md, .html, .docx; up to 10 MB each)",
-                              file_count="multiple", file_types=UPLOAD_TYPES)
+            uploads = gr.File(label=f"Arabic files (.txt, .md, .html, .docx; up to {FILE_MAX_BYTES // 2**20} MB and "
+                                    f"{FILE_MAX_CHARS:,} characters of text each)",
+                              file_count="multiple", file_types=list(UPLOAD_TYPES), elem_id="uploads")
             files_summary = gr.Checkbox(value=service.summarizer is not None, label="Write summaries")
             files_button = gr.Button("Translate files", variant="primary")
             files_out = gr.File(label="Translated files", file_count="multiple", interactive=False)
             files_status = gr.Markdown()
-            files_button.click(translate_files, [uploads, files_summary], [files_out, files_status],
+            files_button.click(turn(translate_files), [uploads, files_summary], [files_out, files_status],
                                api_name="translate_files", **shared)
         hidden_text = gr.Textbox(visible=False)
         hidden_rows = gr.JSON(visible=False)
         hidden_a, hidden_b, hidden_c = (gr.Textbox(visible=False) for _ in range(3))
-        gr.Button(visible=False).click(translate, hidden_text, [hidden_a, hidden_rows], api_name="translate",
+        gr.Button(visible=False).click(turn(translate), hidden_text, [hidden_a, hidden_rows], api_name="translate",
                                        **shared)
-        gr.Button(visible=False).click(summarize, hidden_text, [hidden_a, hidden_b, hidden_c],
+        gr.Button(visible=False).click(turn(summarize), hidden_text, [hidden_a, hidden_b, hidden_c],
                                        api_name="summarize", **shared)
     demo.queue(max_size=max_queue)
     return demo
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="Serve the Khabar web app.")
-    parser.add_argument("--model", help="translation model: preset, hub id or folder [KHABAR_MODEL]")
-    parser.add_argument("--summary-model", help="summary model: preset, hub id or folder [KHABAR_SUMMARY_MODEL]")
-    parser.add_argument("--no-summary", action="store_true", help="serve translations only")
-    parser.add_argument("--engine", choices=("transformers", "ctranslate2"), help="[KHABAR_ENGINE]")
-    parser.add_argument("--device", help="auto, cpu, cuda or mps [KHABAR_DEVICE]")
-    parser.add_argument("--host", help="address to listen on [KHABAR_HOST, default 127.0.0.1]")
-    parser.add_argument("--port", type=int, help="port [KHABAR_PORT, default 7860]")
+    """The run configuration's options (translate.config) plus the server's own."""
+    parser = argparse.ArgumentParser(description="Serve the Khabar web app and its LibreTranslate-compatible API.")
+    add_arguments(parser)
+    server = parser.add_argument_group("server")
+    server.add_argument("--host", help="address to listen on [KHABAR_HOST, default 127.0.0.1]")
+    server.add_argument("--port", type=int, help="port [KHABAR_PORT, default 7860]")
+    server.add_argument("--no-ui", action="store_true", help="serve the HTTP API only, without the web app")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Load the models, then serve the app until interrupted."""
-    args = build_parser().parse_args(argv)
-    auth_setting = setting("auth", None, "")
-    if auth_setting and ":" not in auth_setting:
-        print("error: KHABAR_AUTH must be user:password", file=sys.stderr)
+    """Load the models, then serve the app until SIGTERM or Ctrl-C, removing every temporary file."""
+    from web.server import accounts_from_env, create_app, private_upload_folder, serve
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    config = config_from_parser(parser, args)
+    try:
+        auth = accounts_from_env()
+        host, port = setting("host", args.host, "127.0.0.1"), setting("port", args.port, 7860)
+    except TranslateError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        translator = Translator(args.model, device=args.device, engine=args.engine)
-        summarizer = None if args.no_summary else Summarizer(args.summary_model, device=args.device)
-        service = Service(translator, summarizer)
+        service = Service.from_config(config)
         print("Loading models…", file=sys.stderr, flush=True)
         service.warm()
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    auth = tuple(auth_setting.split(":", 1)) if auth_setting else None
-    build_app(service).launch(
-        server_name=setting("host", args.host, "127.0.0.1"), server_port=setting("port", args.port, 7860),
-        auth=auth, share=False, max_file_size=MAX_UPLOAD, css=CSS, footer_links=["api"],
-    )
-    return 0
+    temporary = [] if args.no_ui else private_upload_folder()
+    try:
+        blocks = None if args.no_ui else build_app(service)
+        app = create_app(service, ui=not args.no_ui, auth=auth, blocks=blocks, css=CSS)
+    except BaseException:
+        service.close()
+        for folder in temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return serve(app, service, host=host, port=port, temporary=temporary)
 
 
 if __name__ == "__main__":

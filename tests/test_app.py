@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import concurrent.futures
+import io
+import json
 import os
+import re
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
@@ -12,28 +16,53 @@ import factory
 import pytest
 from gradio_client import Client, handle_file
 from test_batch import make_docx
+from test_server import live
 
-from app import MAX_CHARS, Service, build_app
+from app import unique_names
 from summarize import Summarizer
 from translate import Translator
+from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_CHARS
+from web.server import create_app
+from web.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
+PARAGRAPHS_EN = factory.ARTICLE_EN.split("\n\n")
+
+
+class PacedTranslator(Translator):
+    """A real translator that can be told to wait, before translating a piece holding ``hold_on``,
+    until ``release`` is set: the test then sees what the page shows in the meantime."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hold_on: str | None = None
+        self.held, self.release = threading.Event(), threading.Event()
+
+    def translate_pieces(self, pieces, *, progress=None):
+        if self.hold_on is not None and any(self.hold_on in piece for piece in pieces):
+            self.held.set()
+            assert self.release.wait(120), "the test never released the translator"
+        return super().translate_pieces(pieces, progress=progress)
 
 
 @pytest.fixture(scope="module")
 def served(memorised_marian, memorised_mt5):
-    service = Service(Translator(str(memorised_marian), beams=1), Summarizer(str(memorised_mt5)))
+    service = Service(PacedTranslator(str(memorised_marian), beams=1), Summarizer(str(memorised_mt5)))
     service.warm()
-    demo = build_app(service, max_queue=4, concurrency=1)
-    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", max_file_size="10mb", quiet=True)
-    yield url
-    demo.close()
+    with live(create_app(service, max_queue=4)) as url:
+        yield url, service
+    service.close()
 
 
 @pytest.fixture(scope="module")
-def client(served) -> Client:
-    return Client(served, verbose=False)
+def served_url(served) -> str:
+    return served[0]
+
+
+@pytest.fixture(scope="module")
+def client(served_url) -> Client:
+    return Client(served_url, verbose=False)
 
 
 def test_translate_endpoint(client) -> None:
@@ -64,8 +93,10 @@ def test_article_endpoint_gives_everything_with_downloads(client) -> None:
         ("", "The input is empty"),
         ("   \n ", "The input is empty"),
         ("This article is written in English.", "does not look like Arabic"),
-        ("قال الوزير " * (MAX_CHARS // 5), "limit is 100,000"),
+        ("قال الوزير " * (ARTICLE_MAX_CHARS // 11 + 1), "limit is 100,000"),
+        ("قال " + "ﷺ" * 6000, "limit is 100,000"),  # 6,004 characters that normalise to 108,004
     ],
+    ids=["empty", "blank", "english", "too-long", "too-long-once-normalised"],
 )
 @pytest.mark.parametrize("endpoint", ["/translate", "/summarize"])
 def test_bad_input_gets_a_clear_error(client, text: str, message: str, endpoint: str) -> None:
@@ -100,10 +131,10 @@ def test_files_tab_single_file_and_nothing_uploaded(client, tmp_path) -> None:
         client.predict([], False, api_name="/translate_files")
 
 
-def test_twenty_simultaneous_requests_complete_or_are_told_busy(served) -> None:
+def test_twenty_simultaneous_requests_complete_or_are_told_busy(served_url) -> None:
     def one(i: int) -> str:
         try:
-            english, _ = Client(served, verbose=False).predict(P[i % len(P)][0], api_name="/translate")
+            english, _ = Client(served_url, verbose=False).predict(P[i % len(P)][0], api_name="/translate")
         except Exception as error:  # the client raises the server's "queue is full" answer
             return f"error: {error}"
         return english
@@ -124,23 +155,33 @@ def chromium() -> str | None:
 
 @pytest.mark.browser
 def test_real_browser_shows_translation_summaries_and_review(served) -> None:
+    url, service = served
     if chromium() is None:
         if os.environ.get("KHABAR_REQUIRE_BROWSER"):
             pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import expect, sync_playwright
 
+    translator = service.translator
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.goto(served)
+        page.goto(url)
         box = page.locator("#arabic-input textarea")
         box.fill(factory.ARTICLE_AR)
         assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"
-        page.get_by_role("button", name="Translate", exact=True).click()
-        english = page.locator("#english-output textarea")
+        translator.hold_on, translator.release = P[-1][0], threading.Event()  # the last paragraph waits
+        try:
+            page.get_by_role("button", name="Translate", exact=True).click()
+            english = page.locator("#english-output textarea")
+            # streaming: the first paragraphs are on the page while the last is not translated yet
+            expect(english).to_have_value("\n\n".join(PARAGRAPHS_EN[:-1]), timeout=120_000)
+            assert translator.held.is_set()
+        finally:
+            translator.hold_on = None
+            translator.release.set()
         expect(english).to_have_value(factory.ARTICLE_EN, timeout=120_000)
         expect(page.locator("#summary-en textarea")).to_have_value(factory.SUMMARY_EN, timeout=120_000)
         expect(page.locator("#summary-ar textarea")).to_have_value(factory.SUMMARY_AR, timeout=120_000)
@@ -150,6 +191,16 @@ def test_real_browser_shows_translation_summaries_and_review(served) -> None:
         artifacts = ROOT / "artifacts"
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / "app.png"), full_page=True)
+        # two uploads named story.txt (from different folders): both translated, neither lost
+        page.get_by_role("tab", name="Files").click()
+        page.locator("#uploads input[type=file]").set_input_files([
+            {"name": "story.txt", "mimeType": "text/plain", "buffer": P[0][0].encode()},
+            {"name": "story.txt", "mimeType": "text/plain", "buffer": P[1][0].encode()},
+        ])
+        page.get_by_role("button", name="Translate files", exact=True).click()
+        files_status = page.get_by_text("2 of 2 files translated")
+        expect(files_status).to_be_visible(timeout=120_000)
+        expect(files_status).to_contain_text("story (2).txt (uploaded as story.txt)")
         browser.close()
     assert (artifacts / "app.png").stat().st_size > 10_000
 
@@ -201,25 +252,114 @@ def test_app_script_serves_the_page(memorised_marian, memorised_mt5, auth: str) 
         process.wait(timeout=30)
 
 
-def test_app_script_refuses_a_malformed_auth_setting(tmp_path) -> None:
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env={**os.environ, "KHABAR_AUTH": "nopassword"},
-                          capture_output=True, timeout=120)
-    assert done.returncode == 2
-    assert b"KHABAR_AUTH must be user:password" in done.stderr
-
-
 @pytest.mark.parametrize("path", ["/etc/passwd", "../../../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd"])
-def test_server_files_are_not_readable_through_the_app(served, path: str) -> None:
+def test_server_files_are_not_readable_through_the_app(served_url, path: str) -> None:
     import urllib.error
     import urllib.request
 
     for prefix in ("gradio_api/file=", "file=", "gradio_api/file/"):
         try:
-            body = urllib.request.urlopen(f"{served.rstrip('/')}/{prefix}{path}", timeout=10).read()
+            body = urllib.request.urlopen(f"{served_url.rstrip('/')}/{prefix}{path}", timeout=10).read()
         except urllib.error.HTTPError as error:
             assert error.code in (403, 404, 400), error.code
             continue
         assert b"root:" not in body
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    (["story.txt", "story.txt"], ["story.txt", "story (2).txt"]),
+    (["a.txt", "b.docx", "a.txt", "A.TXT"], ["a.txt", "b.docx", "a (2).txt", "A (3).TXT"]),
+    (["story.txt", "story (2).txt", "story.txt"], ["story.txt", "story (2).txt", "story (3).txt"]),
+], ids=["pair", "case-insensitive", "taken-number"])
+def test_every_upload_gets_its_own_name(names: list[str], expected: list[str]) -> None:
+    assert unique_names(names) == expected
+
+
+def test_two_uploads_with_the_same_name_are_both_translated(client, tmp_path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text(P[0][0], encoding="utf-8")
+    (tmp_path / "b" / "story.txt").write_text(P[1][0], encoding="utf-8")
+    files, status = client.predict([handle_file(str(tmp_path / d / "story.txt")) for d in "ab"], False,
+                                   api_name="/translate_files")
+    assert "2 of 2 files translated" in status and "story (2).txt (uploaded as story.txt)" in status
+    with zipfile.ZipFile(files[0]) as archive:
+        assert archive.read("story.en.txt").decode() == P[0][1] + "\n"
+        assert archive.read("story (2).en.txt").decode() == P[1][1] + "\n"
+        records = [json.loads(line) for line in archive.read("manifest.jsonl").decode().splitlines()]
+    assert [(r["input"], r["uploaded_as"], r["status"]) for r in records] == [
+        ("story.txt", "story.txt", "done"), ("story (2).txt", "story.txt", "done")]
+
+
+def docx_bomb() -> bytes:
+    """A valid .docx with 40 MB of zeros packed inside: it unpacks to a thousand times its size."""
+    source = io.BytesIO(make_docx([P[2][0]], P[3][0]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in original.infolist():
+            bomb.writestr(item, original.read(item.filename))
+        bomb.writestr("word/media/padding.bin", b"\0" * (40 * 1024 * 1024))
+    return out.getvalue()
+
+
+def test_files_tab_refuses_oversized_text_and_docx_bombs_and_says_which(client, tmp_path) -> None:
+    (tmp_path / "good.txt").write_text(P[0][0], encoding="utf-8")
+    (tmp_path / "long.txt").write_text("قال الوزير\n" * (FILE_MAX_CHARS // 11 + 1), encoding="utf-8")
+    (tmp_path / "bomb.docx").write_bytes(docx_bomb())
+    assert (tmp_path / "bomb.docx").stat().st_size < 200_000
+    files, status = client.predict([handle_file(str(tmp_path / n)) for n in ("good.txt", "long.txt", "bomb.docx")],
+                                   False, api_name="/translate_files")
+    assert "1 of 3 files translated" in status
+    assert re.search(r"long\.txt: the file holds 200,0\d\d characters of text; the limit is 200,000 characters per "
+                     "file", status), status
+    assert "bomb.docx: " in status
+    with zipfile.ZipFile(files[0]) as archive:
+        assert archive.read("good.en.txt").decode() == P[0][1] + "\n"
+        records = {r["input"]: r for r in map(json.loads, archive.read("manifest.jsonl").decode().splitlines())}
+    assert {name: r["status"] for name, r in records.items()} == {
+        "good.txt": "done", "long.txt": "failed", "bomb.docx": "failed"}
+
+
+def test_article_streams_paragraph_by_paragraph(client) -> None:
+    job = client.submit(factory.ARTICLE_AR, False, api_name="/article")
+    final = job.result(timeout=120)
+    updates = [output[0] for output in job.outputs()]
+    assert final[0] == factory.ARTICLE_EN
+    assert len(updates) >= len(PARAGRAPHS_EN) == 4
+    assert updates[0] == PARAGRAPHS_EN[0]
+    growing = list(dict.fromkeys(updates))
+    assert growing == ["\n\n".join(PARAGRAPHS_EN[: i + 1]) for i in range(len(PARAGRAPHS_EN))]
+
+
+def test_article_bound_in_model_tokens(client, monkeypatch) -> None:
+    import web.service
+
+    monkeypatch.setattr(web.service, "ARTICLE_MAX_TOKENS", 20)
+    with pytest.raises(Exception, match=r"model tokens long; the limit is 20\b"):
+        client.predict(factory.ARTICLE_AR, api_name="/translate")
+    monkeypatch.undo()
+    assert client.predict(P[0][0], api_name="/translate")[0] == P[0][1]
+
+
+def test_paste_tab_warns_about_mixed_languages_and_refuses_persian(client) -> None:
+    from test_language import OTHER
+
+    mixed = "\n\n".join([f"{P[0][0]} {P[1][0]}", OTHER["persian"][0], f"{P[2][0]} {P[3][0]}"])
+    english, *_, status = client.predict(mixed, False, api_name="/article")
+    assert english.split("\n\n")[0] == f"{P[0][1]} {P[1][1]}"
+    assert "Part of the text looks like Persian (paragraph 2), not Arabic" in status
+    with pytest.raises(Exception, match="looks like Persian"):
+        client.predict(OTHER["persian"][0], api_name="/translate")
+
+
+@pytest.mark.parametrize(("keep", "expected"), [(False, "قال الوزير"), (True, "قَالَ الوَزِيرُ")],
+                         ids=["stripped", "kept"])
+def test_the_app_keeps_diacritics_when_configured(memorised_marian, keep: bool, expected: str) -> None:
+    from translate.config import RunConfig
+
+    service = Service(Translator(str(memorised_marian), strip_diacritics=not keep), None,
+                      config=RunConfig.resolved(keep_diacritics=keep, summary=False))
+    try:
+        assert service.article("قَالَ الوَزِيرُ") == expected
+    finally:
+        service.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -11,9 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from summarize import Summarizer
-from translate.config import QUEUE_SIZE, SCRATCH_MAX_AGE_S, RunConfig
+from translate.config import ARTICLE_MAX_CHARS, ARTICLE_MAX_TOKENS, QUEUE_SIZE, SCRATCH_MAX_AGE_S, RunConfig
 from translate.errors import TranslateError
+from translate.text import check_article
 from translate.translator import Translator
+
+log = logging.getLogger(__name__)
 
 
 class Busy(TranslateError):
@@ -34,6 +38,8 @@ class Service:
         self._turn = threading.Lock()
         self._count = threading.Lock()
         self._waiting = 0
+        self._stop = threading.Event()
+        self._cleaner: threading.Thread | None = None
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Service:
@@ -61,6 +67,13 @@ class Service:
             with self._count:
                 self._waiting -= 1
 
+    def article(self, text: str, *, max_chars: int = ARTICLE_MAX_CHARS) -> str:
+        """The normalised article ready to translate, or :class:`TranslateError` saying why not: the raw
+        length first (before any work), the length again once normalised, then the model tokens
+        (``ARTICLE_MAX_TOKENS``, counted by the translator's tokenizer) and the language."""
+        return check_article(text or "", max_chars=max_chars, strip_diacritics=not self.config.keep_diacritics,
+                             max_tokens=ARTICLE_MAX_TOKENS, count_tokens=self.translator.loaded.count_tokens)
+
     def scratch(self) -> Path:
         """A fresh folder for one request's files (see :meth:`clean`)."""
         self.clean()
@@ -68,10 +81,32 @@ class Service:
 
     def clean(self, max_age: float = SCRATCH_MAX_AGE_S) -> None:
         """Remove request folders older than ``max_age`` seconds."""
+        if not self.workdir.is_dir():  # closed
+            return
         for old in self.workdir.iterdir():
-            if time.time() - old.stat().st_mtime > max_age:
+            try:
+                stale = time.time() - old.stat().st_mtime > max_age
+            except FileNotFoundError:  # removed by another clean-up meanwhile
+                continue
+            if stale:
                 shutil.rmtree(old, ignore_errors=True)
 
+    def clean_every(self, seconds: float = SCRATCH_MAX_AGE_S / 4) -> None:
+        """Also run :meth:`clean` every ``seconds`` on a daemon thread, until :meth:`close`."""
+        if self._cleaner is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(seconds):
+                try:
+                    self.clean()
+                except OSError as error:  # a folder removed under our feet: try again next time
+                    log.warning("clean-up of %s failed: %s", self.workdir, error)
+
+        self._cleaner = threading.Thread(target=loop, name="khabar-clean-up", daemon=True)
+        self._cleaner.start()
+
     def close(self) -> None:
-        """Remove every file the service made."""
+        """Stop the clean-up timer and remove every file the service made."""
+        self._stop.set()
         shutil.rmtree(self.workdir, ignore_errors=True)

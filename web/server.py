@@ -1,0 +1,327 @@
+"""One HTTP server for the editors' app and the LibreTranslate-compatible API.
+
+:func:`create_app` builds a FastAPI app with the API routes and, unless ``ui=False``, the Gradio
+app mounted at ``/``. Requests are refused before any work when their body is too large, failed
+logins are throttled per client address, and without a login the page carries no API description.
+:func:`serve` runs it with uvicorn and removes every temporary file on SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from translate.config import FILE_MAX_BYTES, QUEUE_SIZE, REQUEST_MAX_BYTES
+from translate.errors import TranslateError
+from web.service import Service
+
+if TYPE_CHECKING:
+    import fastapi
+    import gradio as gr
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+FILES_PER_UPLOAD = 20  # files in one upload request of the Files tab, each at most FILE_MAX_BYTES
+UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's file uploads
+FILE_PATHS = ("/translate_file",)  # the API's one-file upload
+LOGIN_PATHS = ("/login", "/login/")
+LOGIN_FREE_FAILURES = 5  # failed logins from one address before it must wait
+LOGIN_MAX_WAIT_S = 15 * 60  # the longest wait: 1 s after the 5th failure, doubling with each further one
+AUTH_ENV, AUTH_FILE_ENV = "KHABAR_AUTH", "KHABAR_AUTH_FILE"
+
+
+def body_limit(path: str) -> int:
+    """The largest request body accepted on ``path``, in bytes."""
+    if path in UPLOAD_PATHS:
+        return FILES_PER_UPLOAD * FILE_MAX_BYTES + 64 * 1024
+    if path in FILE_PATHS:
+        return FILE_MAX_BYTES + 64 * 1024
+    return REQUEST_MAX_BYTES
+
+
+async def answer_json(send: Send, status: int, payload: dict, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """Send a whole JSON response."""
+    body = json.dumps(payload).encode("utf-8")
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimit:
+    """Refuse a request body over :func:`body_limit` with 413, from its Content-Length before reading it,
+    or as soon as the bytes streamed so far pass the limit (the app then sees the client disconnect)."""
+
+    def __init__(self, app: ASGIApp, limit: Callable[[str], int] = body_limit) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit(scope["path"])
+        message = {"error": f"The request is too large: the limit is {limit:,} bytes."}
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await answer_json(send, 413, message, [(b"connection", b"close")])
+            return
+        received, started, refused = 0, False, False
+
+        async def limited_receive() -> Message:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            item = await receive()
+            if item["type"] == "http.request":
+                received += len(item.get("body", b""))
+                if received > limit:
+                    refused = True
+                    if not started:
+                        await answer_json(send, 413, message, [(b"connection", b"close")])
+                    return {"type": "http.disconnect"}
+            return item
+
+        async def tracking_send(item: Message) -> None:
+            nonlocal started
+            if refused:  # the 413 has been sent: what the app answers to the disconnect is dropped
+                return
+            if item["type"] == "http.response.start":
+                started = True
+            await send(item)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Exception:
+            if not refused:
+                raise
+            log.debug("request on %s stopped after its body passed the limit", scope["path"], exc_info=True)
+
+
+class LoginThrottle:
+    """After :data:`LOGIN_FREE_FAILURES` failed logins from one client address, that address waits
+    1 s, then 2 s, 4 s ... (at most :data:`LOGIN_MAX_WAIT_S`) before its next try; tries while it waits
+    get 429. A successful login clears the count. Other addresses are not affected."""
+
+    def __init__(self, app: ASGIApp, *, free: int = LOGIN_FREE_FAILURES, max_wait: float = LOGIN_MAX_WAIT_S) -> None:
+        self.app, self.free, self.max_wait = app, free, max_wait
+        self.failures: dict[str, tuple[int, float]] = {}  # address → (failed logins, may try again at)
+        self.lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in LOGIN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        address = (scope.get("client") or ("unknown", 0))[0]
+        now = time.monotonic()
+        with self.lock:
+            count, until = self.failures.get(address, (0, 0.0))
+        if now < until:
+            wait = max(1, round(until - now))
+            await answer_json(send, 429, {
+                "error": f"Too many failed logins from this address: try again in {wait} seconds.",
+                "detail": f"Too many failed logins from this address: try again in {wait} seconds."},
+                [(b"retry-after", str(wait).encode())])
+            return
+        status = 0
+
+        async def watching_send(item: Message) -> None:
+            nonlocal status
+            if item["type"] == "http.response.start":
+                status = item["status"]
+            await send(item)
+
+        await self.app(scope, receive, watching_send)
+        with self.lock:
+            if status == 200:
+                self.failures.pop(address, None)
+            elif 400 <= status < 500:
+                count, _ = self.failures.get(address, (0, 0.0))
+                count += 1
+                wait = min(2.0 ** (count - self.free), self.max_wait) if count >= self.free else 0.0
+                self.failures[address] = (count, time.monotonic() + wait)
+                if count == self.free:
+                    log.warning("%d failed logins from %s: throttling its logins", count, address)
+            self._forget_old()
+
+    def _forget_old(self) -> None:
+        """Keep the table small: forget addresses whose wait ended over an hour ago."""
+        if len(self.failures) > 10_000:
+            horizon = time.monotonic() - 3600
+            for address in [a for a, (_, until) in self.failures.items() if until < horizon]:
+                del self.failures[address]
+
+
+_API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
+
+
+class LoginGate:
+    """With a login, the Gradio page served before logging in is the bare login page: the API
+    description that Gradio embeds in every page is removed from it."""
+
+    def __init__(self, app: ASGIApp, gradio_app: Any) -> None:
+        self.app, self.gradio_app = app, gradio_app
+
+    def _logged_in(self, scope: Scope) -> bool:
+        from starlette.requests import Request
+
+        cookies = Request(scope).cookies
+        cookie_id = self.gradio_app.cookie_id
+        token = cookies.get(f"access-token-{cookie_id}") or cookies.get(f"access-token-unsecure-{cookie_id}")
+        return token is not None and token in self.gradio_app.tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] != "/"
+                or self.gradio_app.auth is None or self._logged_in(scope)):
+            await self.app(scope, receive, send)
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def buffering_send(item: Message) -> None:
+            if item["type"] == "http.response.start":
+                start.update(item)
+                return
+            if item["type"] != "http.response.body":
+                await send(item)
+                return
+            chunks.append(item.get("body", b""))
+            if item.get("more_body"):
+                return
+            body = _API_INFO.sub(b"window.gradio_api_info = {};</script>", b"".join(chunks))
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            if scope["method"] == "GET":
+                headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+
+        await self.app(scope, receive, buffering_send)
+
+
+# --- logins -----------------------------------------------------------------------------------------
+
+def parse_account(line: str, *, where: str) -> tuple[str, str]:
+    """``user:password`` → (user, password); the password keeps its exact characters (spaces too)."""
+    user, sep, password = line.partition(":")
+    if not sep or not user.strip() or not password:
+        raise TranslateError(f"{where} must be user:password, with a user name and a password.")
+    if user != user.strip():
+        raise TranslateError(f"{where}: the user name must not start or end with spaces.")
+    return user, password
+
+
+def accounts_from_env(environ: MutableMapping[str, str] | None = None) -> list[tuple[str, str]] | None:
+    """The logins from ``KHABAR_AUTH`` (``user:password``) and ``KHABAR_AUTH_FILE`` (one ``user:password``
+    a line; blank lines and lines starting with ``#`` are skipped), or None when neither is set."""
+    environ = os.environ if environ is None else environ
+    accounts: list[tuple[str, str]] = []
+    single = environ.get(AUTH_ENV, "")
+    if single:
+        accounts.append(parse_account(single, where=AUTH_ENV))
+    path = environ.get(AUTH_FILE_ENV, "")
+    if path:
+        try:
+            lines = Path(path).expanduser().read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise TranslateError(f"Cannot read {AUTH_FILE_ENV} '{path}': {error}.") from None
+        for number, line in enumerate(lines, 1):
+            if line.strip() and not line.startswith("#"):
+                accounts.append(parse_account(line, where=f"{AUTH_FILE_ENV} line {number}"))
+        if not accounts:
+            raise TranslateError(f"{AUTH_FILE_ENV} '{path}' holds no user:password line.")
+    users = [user for user, _ in accounts]
+    if len(set(users)) != len(users):
+        raise TranslateError("The same user name is given twice in the logins.")
+    return accounts or None
+
+
+# --- the app ----------------------------------------------------------------------------------------
+
+def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]] | None = None,
+               blocks: gr.Blocks | None = None, css: str | None = None, max_queue: int = QUEUE_SIZE,
+               ) -> fastapi.FastAPI:
+    """The FastAPI app: LibreTranslate-compatible routes, and the Gradio app at ``/`` when ``ui``
+    (``blocks``, or the one :func:`app.build_app` makes), behind ``auth`` logins when given."""
+    import fastapi
+
+    from web import libretranslate
+
+    app = fastapi.FastAPI(title="Khabar", docs_url=None, redoc_url=None, openapi_url=None)
+    libretranslate.install(app, service)
+    if ui:
+        import gradio as gr
+
+        if blocks is None:
+            from app import CSS, build_app
+
+            blocks, css = build_app(service, max_queue=max_queue), css or CSS
+        gr.mount_gradio_app(app, blocks, path="/", auth=auth, max_file_size=FILE_MAX_BYTES, css=css,
+                            footer_links=["api"], show_error=True)
+        if auth:
+            mounted = next(route.app for route in app.routes if getattr(route, "path", None) == "")
+            app.add_middleware(LoginGate, gradio_app=mounted)
+            app.add_middleware(LoginThrottle)
+    app.add_middleware(BodyLimit)
+    return app
+
+
+def private_upload_folder() -> list[Path]:
+    """Give Gradio a folder of its own for uploads and outputs (inside ``GRADIO_TEMP_DIR`` when set),
+    so that everything it writes can be removed when the server stops. Call before building the Blocks.
+
+    Returns the folders to remove at the end: that folder, and the empty ``vibe_edit_history`` folder
+    that Gradio makes in the shared upload folder when it builds its app, if it was not there before."""
+    base = os.environ.get("GRADIO_TEMP_DIR") or None
+    shared = Path(base) if base else (Path(tempfile.gettempdir()) / "gradio").resolve()
+    if base:
+        shared.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="khabar-uploads-", dir=base))
+    os.environ["GRADIO_TEMP_DIR"] = str(folder)
+    stray = shared / "vibe_edit_history"
+    return [folder] if stray.exists() else [folder, stray]
+
+
+class Stopped(Exception):
+    """SIGTERM arrived: stop serving."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
+def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
+          temporary: Sequence[Path] = ()) -> int:
+    """Serve ``app`` until SIGTERM or SIGINT (Ctrl-C), cleaning old request files on a timer; then
+    remove the service's scratch folder and the ``temporary`` folders. Returns the exit code (0)."""
+    import uvicorn
+
+    service.clean_every()
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, timeout_graceful_shutdown=3,
+                                           log_level="info"))
+    # uvicorn shuts down gracefully on both signals, then raises the signal again with the handlers
+    # that were there before: SIGINT's raises KeyboardInterrupt, this one raises Stopped.
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    except (KeyboardInterrupt, Stopped) as stop:
+        log.info("stopping (%s)", type(stop).__name__)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        service.close()
+        for folder in temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
