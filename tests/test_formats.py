@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -284,6 +286,29 @@ def test_docx_headers_footers_footnotes_and_text_boxes_are_translated() -> None:
     out = parsed.render(markers(parsed))
     assert not has_arabic(document_text(out))
     assert document_text(out).split() == ["T0", "T1", "T2", "T3", "T4", "T5", "T6"]
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_docx_picture_alt_text_and_title_are_translated() -> None:
+    document = docx.Document()
+    document.add_paragraph(NEWS)
+    document.add_picture(io.BytesIO(tiny_png()))
+    properties = document.inline_shapes[0]._inline.docPr
+    properties.set("descr", LINK)
+    properties.set("title", MORE)
+    parsed = parse(Path("a.docx"), saved(document))
+    assert parsed.units == (NEWS, LINK, MORE) and parsed.articles == ((0,),)
+    result = docx.Document(io.BytesIO(parsed.render(markers(parsed))))
+    picture = result.inline_shapes[0]._inline.docPr
+    assert (picture.get("descr"), picture.get("title")) == ("T1", "T2")
+    assert [p.text for p in result.paragraphs if p.text] == ["T0"]
 
 
 def test_docx_comments_and_properties_left_untranslated_are_noted() -> None:

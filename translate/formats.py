@@ -269,8 +269,9 @@ def check_archive(data: bytes, name: str) -> None:
 
 def _parse_docx(data: bytes, name: str) -> Parsed:
     """Translate every paragraph of a .docx in place: the body with its tables and text boxes,
-    headers, footers, footnotes and endnotes. Each paragraph's translation goes into its first
-    run (keeping that run's style). The article to summarise is the body outside text boxes."""
+    headers, footers, footnotes and endnotes, and the pictures' alternative text and titles. Each
+    paragraph's translation goes into its first run (keeping that run's style). The article to
+    summarise is the body's paragraphs outside text boxes."""
     check_archive(data, name)
     import docx
     from docx.opc.constants import CONTENT_TYPE as CT
@@ -286,13 +287,15 @@ def _parse_docx(data: bytes, name: str) -> Parsed:
     stories = {CT.WML_DOCUMENT_MAIN: 0, CT.WML_HEADER: 1, CT.WML_FOOTER: 2, CT.WML_FOOTNOTES: 3, CT.WML_ENDNOTES: 4}
     untranslated = {CT.WML_COMMENTS: "the comments", CT.DML_CHART: "a chart", CT.DML_DIAGRAM_DATA: "a SmartArt diagram"}
     parts = sorted(document.part.package.iter_parts(), key=lambda p: (stories.get(p.content_type, 9), p.partname))
-    paragraphs: list[_DocxParagraph] = []
+    paragraphs: list[_DocxParagraph | _DocxAltText] = []
     notes: list[str] = []
     for part in parts:
         if part.content_type in stories:
             root = part.element.body if part.content_type == CT.WML_DOCUMENT_MAIN else part.element
             in_body = part.content_type == CT.WML_DOCUMENT_MAIN
             paragraphs += [p for p in (_DocxParagraph(e, part, in_body) for e in root.iter(_W_P)) if has_arabic(p.text)]
+            paragraphs += [_DocxAltText(e, key) for e in root.iter(_WP_DOC_PR) for key in ("descr", "title")
+                           if has_arabic(e.get(key) or "")]
         elif part.content_type in untranslated and has_arabic(part.blob.decode("utf-8", "replace")):
             what = untranslated[part.content_type]
             notes.append(f"{what[0].upper()}{what[1:]} ({part.partname.lstrip('/')}) hold(s) Arabic text that was "
@@ -322,6 +325,7 @@ def _parse_docx(data: bytes, name: str) -> Parsed:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_R, _W_HYPERLINK, _W_TEXTBOX = f"{_W}p", f"{_W}r", f"{_W}hyperlink", f"{_W}txbxContent"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _TEXT_TAGS = frozenset(f"{_W}{tag}" for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "ptab"))
 
 
@@ -368,6 +372,22 @@ class _DocxParagraph:
                 _put_text(run, translation, at)
         for element in list(self.element.iter(f"{_W}bidi", f"{_W}rtl")):
             element.getparent().remove(element)
+
+
+class _DocxAltText:
+    """A picture's alternative text (``descr``) or title on its ``wp:docPr`` element."""
+
+    in_article = False
+
+    def __init__(self, element, key: str) -> None:
+        self.element, self.key = element, key
+        self.text = element.get(key)
+
+    def merged_links(self) -> list[str]:
+        return []
+
+    def replace(self, translation: str) -> None:
+        self.element.set(self.key, translation)
 
 
 def _clear_text(run) -> int:
