@@ -194,7 +194,6 @@ _EN = _en_words()
 _AR = _ar_words()
 _AR_PREFIXES = ("وبال", "وال", "بال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
 _AR_MONDAY = _ar_key("اثنين")
-_AR_HUNDRED = frozenset(_ar_key(w) for w in ("مئة", "مائة"))
 _AR_FI = "في"
 _HIJRI_YEAR_MARKS = frozenset(_ar_key(w) for w in ("ه", "هـ", "هجري", "هجرية", "للهجرة", "الهجري"))
 _AR_CLOCK = {_ar_key("والنصف"): "30", _ar_key("والربع"): "15"}
@@ -404,9 +403,10 @@ def _read(tokens: list[_Tok], skip: set[int]) -> list[_Item]:
             word = _EN.get(key)
             if word is not None:
                 role = _Role(word, False)
-                if key in _FRACTION_ORDINALS and nxt is not None and nxt.text.lower() == "of" and prev is not None \
-                        and prev.text.lower() in ("a", "one", "-"):
-                    role = _Role(_Word("frac"), False)  # a third of
+                if key in _FRACTION_ORDINALS and prev is not None and (
+                        (prev.text.lower() in ("a", "one") and nxt is not None and nxt.text.lower() == "of")
+                        or (prev.text == "-" and i >= 2 and tokens[i - 2].text.lower() == "one")):
+                    role = _Role(_Word("frac"), False)  # a third of, one-third
             elif len(key) >= 2 and tok.text.isupper() and _ROMAN.match(tok.text) and prev is not None \
                     and prev.kind == "lat" and prev.text[:1].isupper():
                 value = _roman(tok.text)
