@@ -213,40 +213,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("auth", ["", "editor:secret"])
-def test_app_script_serves_the_page(memorised_marian, memorised_mt5, auth: str) -> None:
+@pytest.mark.parametrize(("auth", "options"), [("editor:secret", []), ("", ["--no-ui"])], ids=["login", "no-ui"])
+def test_app_script_serves_the_app_and_the_api(memorised_marian, memorised_mt5, auth: str, options: list[str]) -> None:
     import subprocess
     import sys
-    import time
-    import urllib.request
+
+    import httpx
+    from test_server import wait_until_serving
 
     port = free_port()
+    url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "KHABAR_BEAMS": "1", "KHABAR_AUTH": auth}
     process = subprocess.Popen([sys.executable, "app.py", "--model", str(memorised_marian), "--summary-model",
-                                str(memorised_mt5), "--port", str(port)], cwd=ROOT, env=env,
+                                str(memorised_mt5), "--port", str(port), *options], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5)
-                break
-            except OSError as error:
-                status = getattr(error, "code", None)
-                if status == 401:  # behind a login
-                    page = None
-                    break
-                assert process.poll() is None, process.stdout.read().decode()
-                assert time.monotonic() < deadline, "the app did not start"
-                time.sleep(0.5)
-        if auth:
-            assert page is None
-            with pytest.raises(Exception, match=r"401|login|auth"):
-                Client(f"http://127.0.0.1:{port}/", verbose=False).predict(P[0][0], api_name="/translate")
-            logged_in = Client(f"http://127.0.0.1:{port}/", auth=("editor", "secret"), verbose=False)
-            assert logged_in.predict(P[0][0], api_name="/translate")[0] == P[0][1]
+        wait_until_serving(process, url)
+        api = httpx.post(url + "translate", json={"q": P[0][0], "source": "ar", "target": "en"}, timeout=60)
+        assert api.json() == {"translatedText": P[0][1]}
+        if options:  # API only: no page, no Gradio routes
+            assert httpx.get(url, timeout=10).status_code == 404
+            assert httpx.get(url + "config", timeout=10).status_code == 404
         else:
-            assert "Khabar" in page.read().decode()
+            assert httpx.get(url + "config", timeout=10).status_code == 401  # behind a login
+            with pytest.raises(Exception, match=r"401|login|auth"):
+                Client(url, verbose=False).predict(P[0][0], api_name="/translate")
+            logged_in = Client(url, auth=("editor", "secret"), verbose=False)
+            assert logged_in.predict(P[0][0], api_name="/translate")[0] == P[0][1]
     finally:
         process.terminate()
         process.wait(timeout=30)
