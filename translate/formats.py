@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.config import DOCX_MAX_ENTRIES, DOCX_MAX_RATIO, DOCX_MAX_UNPACKED, INPUT_TYPES
+from translate.config import DOCX_MAX_ENTRIES, DOCX_MAX_RATIO, DOCX_MAX_UNPACKED, FILE_MAX_BYTES, INPUT_TYPES
 from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.text import has_arabic
@@ -237,8 +237,10 @@ _END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
 
 def check_archive(data: bytes, name: str) -> None:
     """Refuse a .docx whose zip archive declares too many entries or unpacks to too much
-    (:data:`~translate.config.DOCX_MAX_ENTRIES`, ``DOCX_MAX_RATIO`` times its size,
-    ``DOCX_MAX_UNPACKED``), from the archive's directory alone, before anything is unpacked.
+    (:data:`~translate.config.DOCX_MAX_ENTRIES`, ``DOCX_MAX_UNPACKED``, or ``DOCX_MAX_RATIO``
+    times its size), from the archive's directory alone, before anything is unpacked. The ratio
+    applies above ``FILE_MAX_BYTES`` only: unpacking to less than a plain file may hold is harmless,
+    and small documents of repetitive text compress well beyond the ratio.
 
     The declared sizes are a real bound: Python's zip reader stops at an entry's declared size
     and fails on a CRC mismatch, so an archive that lies about its sizes fails as invalid.
@@ -262,7 +264,7 @@ def check_archive(data: bytes, name: str) -> None:
     if unpacked > DOCX_MAX_UNPACKED:
         raise TranslateError(f"{name} would unpack to {unpacked:,} bytes; the limit is {DOCX_MAX_UNPACKED:,}. "
                              "It is refused unread.")
-    if unpacked > DOCX_MAX_RATIO * len(data):
+    if unpacked > DOCX_MAX_RATIO * len(data) and unpacked > FILE_MAX_BYTES:
         raise TranslateError(f"{name} would unpack to {unpacked:,} bytes, more than {DOCX_MAX_RATIO} times its "
                              f"size ({len(data):,} bytes): it looks like a zip bomb and is refused unread.")
 
