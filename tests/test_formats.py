@@ -384,3 +384,43 @@ def test_small_docx_of_repetitive_text_passes_the_archive_check() -> None:
     assert unpacked > formats.DOCX_MAX_RATIO * len(data)
     parsed = parse(Path("a.docx"), data)
     assert parsed.units == (long,) * 500
+
+
+# --- language -------------------------------------------------------------------------------------
+
+PERSIAN = "وزیر امور خارجه ایران روز دوشنبه گفت که گفتگوها با کشورهای اروپایی هفته آینده از سر گرفته خواهد شد."
+URDU = "پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت مہنگائی پر قابو پانے کے لیے نئے اقدامات کرے گی۔"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "language"),
+    [
+        ("a.txt", f"{PERSIAN}\n\n{PERSIAN}".encode(), "Persian"),
+        ("a.md", f"# {URDU}\n\n{URDU}\n".encode(), "Urdu"),
+        ("a.html", f"<p>{PERSIAN}</p><p>{NEWS}</p><p>{PERSIAN}</p>".encode(), "Persian"),
+        ("a.jsonl", json.dumps({"text": URDU}, ensure_ascii=False).encode(), "Urdu"),
+    ],
+    ids=["txt", "md", "html", "jsonl"],
+)
+def test_files_in_another_arabic_script_language_are_refused(name: str, data: bytes, language: str) -> None:
+    with pytest.raises(TranslateError, match=f"The text looks like {language}, not Arabic"):
+        parse(Path(name), data)
+
+
+def test_docx_in_persian_is_refused() -> None:
+    document = docx.Document()
+    document.add_paragraph(PERSIAN)
+    with pytest.raises(TranslateError, match="looks like Persian"):
+        parse(Path("a.docx"), saved(document))
+
+
+def test_mixed_file_is_translated_with_a_note_quoting_the_other_language() -> None:
+    text = "\n\n".join([NEWS, PERSIAN, MORE, NEWS, URDU, MORE])
+    parsed = parse(Path("a.txt"), text.encode())
+    assert parsed.units == (text,)
+    assert parsed.notes == (
+        "Some text looks like Persian, not Arabic, and was translated as if it were Arabic: "
+        "«وزیر امور خارجه ایران روز دوشنبه گفت که…».",
+        "Some text looks like Urdu, not Arabic, and was translated as if it were Arabic: "
+        "«پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت…».",
+    )

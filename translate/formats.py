@@ -13,12 +13,14 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translate.config import DOCX_MAX_ENTRIES, DOCX_MAX_RATIO, DOCX_MAX_UNPACKED, FILE_MAX_BYTES, INPUT_TYPES
 from translate.encodings import decode
 from translate.errors import TranslateError
+from translate.language import assess
+from translate.language import name as language_name
 from translate.text import has_arabic
 
 SUPPORTED = INPUT_TYPES
@@ -38,7 +40,15 @@ class Parsed:
 
 
 def parse(path: Path, data: bytes, *, text_field: str = "text") -> Parsed:
-    """Parse ``data`` read from ``path`` according to its extension."""
+    """Parse ``data`` read from ``path`` according to its extension.
+
+    A file whose Arabic-script text is mostly another language (Persian, Urdu ...) is refused by
+    name; parts in another language inside an Arabic file are translated, with a note.
+    """
+    return _language_checked(_parse(path, data, text_field))
+
+
+def _parse(path: Path, data: bytes, text_field: str) -> Parsed:
     suffix = path.suffix.lower()
     name = f"'{path.name}'"
     if suffix == ".docx":
@@ -53,6 +63,26 @@ def parse(path: Path, data: bytes, *, text_field: str = "text") -> Parsed:
     if suffix == ".jsonl":
         return _parse_jsonl(text, text_field)
     return Parsed((text,), ((0,),), lambda t: (t[0] + "\n").encode("utf-8"))
+
+
+_EXCERPT = 40  # characters of a paragraph quoted in a note
+
+
+def _language_checked(parsed: Parsed) -> Parsed:
+    """``parsed``, refused when its text is another language, with a note per other language found."""
+    found = assess("\n".join(parsed.units))  # judged by paragraph: each line of each unit
+    if found.problem is not None:
+        raise TranslateError(found.problem)
+    if not found.foreign:
+        return parsed
+    excerpts: dict[str, list[str]] = {}
+    for _, language, paragraph in found.foreign:
+        excerpt = paragraph if len(paragraph) <= _EXCERPT else paragraph[:_EXCERPT].rsplit(" ", 1)[0] + "…"
+        excerpts.setdefault(language, []).append(f"«{excerpt}»")
+    notes = tuple(f"Some text looks like {language_name(language)}, not Arabic, and was translated as if it were "
+                  f"Arabic: {', '.join(quoted[:3])}{' and more' if len(quoted) > 3 else ''}."
+                  for language, quoted in excerpts.items())
+    return replace(parsed, notes=parsed.notes + notes)
 
 
 def _number_list(numbers: Sequence[int], most: int = 10) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 # The model's labels that are one language for a reader of the news: Arabic dialects (Moroccan,
@@ -85,10 +86,10 @@ def _script_share(text: str) -> float:
     return len(_SCRIPT_LETTER.findall(text)) / letters if letters else 0.0
 
 
-def _paragraph_languages(text: str) -> list[tuple[int, str, int]]:
-    """(paragraph number, language, Arabic-script letters) for each judged paragraph; a paragraph
-    counts as another language than Arabic only when the model is sure it is not Arabic, and
-    then as the likeliest of the others."""
+def _paragraph_languages(text: str) -> list[tuple[int, str, int, str]]:
+    """(paragraph number, language, Arabic-script letters, paragraph) for each judged paragraph; a
+    paragraph counts as another language than Arabic only when the model is sure it is not Arabic,
+    and then as the likeliest of the others."""
     judged = []
     for number, paragraph in _sample(text):
         script = _NOT_SCRIPT.sub(" ", paragraph)  # names and numbers in Latin script say nothing here
@@ -100,16 +101,8 @@ def _paragraph_languages(text: str) -> list[tuple[int, str, int]]:
         language = "ar"
         if others and 1.0 - ranked.get("ar", 0.0) >= MIN_CONFIDENCE:
             language = max(others)[1]
-        judged.append((number, language, letters))
+        judged.append((number, language, letters, paragraph))
     return judged
-
-
-def _shares(judged: list[tuple[int, str, int]]) -> dict[str, float]:
-    total = sum(letters for _, _, letters in judged)
-    shares: dict[str, float] = defaultdict(float)
-    for _, language, letters in judged:
-        shares[language] += letters / total
-    return shares
 
 
 def name(language: str) -> str:
@@ -117,22 +110,47 @@ def name(language: str) -> str:
     return NAMES.get(language, language)
 
 
-def language_problem(text: str) -> str | None:
-    """A message refusing ``text`` when most of its Arabic-script text is clearly another
-    language than Arabic (e.g. "... looks like Persian ..."), else None."""
-    return _refusal(_paragraph_languages(text))
+@dataclass(frozen=True)
+class Assessment:
+    """What the language check found: a refusal, or the paragraphs in another language."""
+
+    problem: str | None  # the refusal message when most of the text is another language
+    foreign: tuple[tuple[int, str, str], ...]  # (paragraph number, language code, paragraph) otherwise
+
+    def warnings(self) -> list[str]:
+        """One warning per other language found, naming its paragraphs."""
+        by_language: dict[str, list[int]] = defaultdict(list)
+        for number, language, _ in self.foreign:
+            by_language[language].append(number)
+        warnings = []
+        for language, numbers in by_language.items():
+            which = "paragraph" if len(numbers) == 1 else "paragraphs"
+            listed = ", ".join(str(n) for n in numbers)
+            warnings.append(f"Part of the text looks like {name(language)} ({which} {listed}), not Arabic; "
+                            "it is translated as if it were Arabic.")
+        return warnings
 
 
-def _refusal(judged: list[tuple[int, str, int]]) -> str | None:
-    if not judged:
-        return None
-    shares = _shares(judged)
+def assess(text: str) -> Assessment:
+    """Judge ``text`` paragraph by paragraph (a sample of a long text): refuse it when most of its
+    Arabic-script letters are clearly another language, else list the paragraphs that are."""
+    judged = _paragraph_languages(text)
+    total = sum(letters for _, _, letters, _ in judged)
+    shares: dict[str, float] = defaultdict(float)
+    for _, language, letters, _ in judged:
+        shares[language] += letters / total
     other, share = max(((lang, s) for lang, s in shares.items() if lang != "ar"), key=lambda item: item[1],
                        default=("ar", 0.0))
-    if other == "ar" or share <= shares.get("ar", 0.0):
-        return None
-    return (f"The text looks like {name(other)}, not Arabic: this tool translates Arabic into English, "
-            f"and an Arabic model would translate {name(other)} badly.")
+    if other != "ar" and share > shares.get("ar", 0.0):
+        return Assessment(f"The text looks like {name(other)}, not Arabic: this tool translates Arabic into "
+                          f"English, and an Arabic model would translate {name(other)} badly.", ())
+    return Assessment(None, tuple((n, lang, p) for n, lang, _, p in judged if lang != "ar"))
+
+
+def language_problem(text: str) -> str | None:
+    """A message refusing ``text`` when most of its Arabic-script text is clearly another
+    language than Arabic (e.g. "The text looks like Persian, not Arabic ..."), else None."""
+    return assess(text).problem
 
 
 def language_warnings(text: str) -> list[str]:
@@ -140,17 +158,4 @@ def language_warnings(text: str) -> list[str]:
 
     Text that :func:`language_problem` refuses gets no warnings (the refusal says it all).
     """
-    judged = _paragraph_languages(text)
-    if _refusal(judged) is not None:
-        return []
-    by_language: dict[str, list[int]] = defaultdict(list)
-    for number, language, _ in judged:
-        if language != "ar":
-            by_language[language].append(number)
-    warnings = []
-    for language, numbers in sorted(by_language.items(), key=lambda item: item[1][0]):
-        which = "paragraph" if len(numbers) == 1 else "paragraphs"
-        listed = ", ".join(str(n) for n in numbers)
-        warnings.append(f"Part of the text looks like {name(language)} ({which} {listed}), not Arabic; "
-                        "it is translated as if it were Arabic.")
-    return warnings
+    return assess(text).warnings()
