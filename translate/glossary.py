@@ -148,8 +148,7 @@ class Glossary:
     name: str = field(default="the glossary", compare=False)
     _by_key: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _fixes: dict[Entry, re.Pattern[str]] = field(init=False, repr=False, compare=False)
-    _checks: dict[Entry, re.Pattern[str]] = field(init=False, repr=False, compare=False)
+    _english: dict[Entry, tuple[re.Pattern[str], re.Pattern[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_key: dict[str, Entry] = {}
@@ -164,17 +163,21 @@ class Glossary:
         if others:
             branches.append(f"(?P<p2>{_ANY_PREFIX})(?P<t2>{_trie_pattern(others)})")
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)") if branches else None
-        fixes, checks = {}, {}
-        for entry in self.entries:
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_english", {})
+
+    def _english_patterns(self, entry: Entry) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The patterns that correct and check ``entry``'s English (compiled on the term's first use)."""
+        patterns = self._english.get(entry)
+        if patterns is None:
             forms = sorted([(entry.english, True)] + [(v, False) for v in entry.variants],
                            key=lambda item: len(item[0]), reverse=True)
             alternatives = [f"(?P<house>{re.escape(f)})" if house else _english_pattern(f) for f, house in forms]
-            fixes[entry] = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-            checks[entry] = re.compile(r"(?<!\w)" + _english_pattern(entry.english) + r"(?!\w)")
-        object.__setattr__(self, "_by_key", by_key)
-        object.__setattr__(self, "_pattern", pattern)
-        object.__setattr__(self, "_fixes", fixes)
-        object.__setattr__(self, "_checks", checks)
+            patterns = (re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)"),
+                        re.compile(r"(?<!\w)" + _english_pattern(entry.english) + r"(?!\w)"))
+            self._english[entry] = patterns
+        return patterns
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -299,12 +302,12 @@ class Glossary:
         (whole words only; case and possessives kept: Kim Jong-un's → Kim Jong Un's)."""
         for entry in entries:
             if entry.variants:
-                english = self._fixes[entry].sub(lambda m, entry=entry: _replacement(entry, m), english)
+                english = self._english_patterns(entry)[0].sub(lambda m, entry=entry: _replacement(entry, m), english)
         return english
 
     def missing(self, entries: Iterable[Entry], english: str) -> list[Entry]:
         """The entries whose house form does not occur in ``english`` (whole words, any case)."""
-        return [entry for entry in entries if not self._checks[entry].search(english)]
+        return [entry for entry in entries if not self._english_patterns(entry)[1].search(english)]
 
     def apply(self, source: str, target: str) -> tuple[str, str | None]:
         """Correct one translated sentence for the terms of its source and verify it: the corrected
