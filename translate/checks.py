@@ -559,7 +559,7 @@ _EN_MONTH_ABBREVIATIONS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Ju
 _EN_NEEDS_CONTEXT = frozenset(("May", "March"))
 _EN_DATE_WORDS = frozenset(
     "in of since until till by early late mid last next this from to through on during before after "
-    "between and or end start beginning throughout around".split())
+    "between end start beginning throughout around".split())
 _EN_HIJRI = re.compile(
     r"\b(?:(Muharram)|(Safar)|(Rabi)|(Jumad[ae])|(Rajab)|(Sha['’]?ban)|(Ramadh?an)|(Shawwal)"
     r"|(Dhu[a-z'’\s-]{0,5}Qa['’]?dah?|Dhul[a-z'’\s-]{0,3}Qa['’]?dah?)|(Dhu[a-z'’\s-]{0,5}Hijj?ah?|Dhul[a-z'’\s-]{0,3}Hijj?ah?))\b")
