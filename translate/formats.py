@@ -30,8 +30,9 @@ SUPPORTED = INPUT_TYPES
 class Parsed:
     """A parsed file: the texts to translate, the articles to summarise (as indices into
     ``units``), a function that renders the output file from one translation per unit, and
-    notes on what the output does not carry over (parts left untranslated, links merged into
-    their sentence, an unclosed code fence, numbers strict JSON cannot hold)."""
+    notes for the person who reads the output: what it does not carry over as it was (parts left
+    untranslated, links merged into their sentence, an unclosed code fence, numbers strict JSON
+    cannot hold) and parts that look like another language than Arabic."""
 
     units: tuple[str, ...]
     articles: tuple[tuple[int, ...], ...]
