@@ -145,6 +145,7 @@ GLOSSARY_ROWS = [
     ["كيم جونغ أون|كيم جونج أون", "Kim Jong Un"],
     ["حزب الله", "Hezbollah", "Hizbollah|Hizballah"],
     ["الكرملين|كرملين", "Kremlin"],
+    ["ألمانيا", "Germany"],
 ]
 CLITICS = [
     ("بوتين", "Putin"),
@@ -165,6 +166,8 @@ CLITICS = [
     ("كيم جونج أون", "Kim Jong Un"),
     ("وحزب الله", "Hezbollah"),
     ("فبالكرملين", "Kremlin"),
+    ("لألمانيا", "Germany"),
+    ("وبألمانيا", "Germany"),
     ("البوتيني", None),
     ("بوتينية", None),
     ("بوتينيون", None),
@@ -179,7 +182,8 @@ CLITICS = [
 @pytest.mark.parametrize(("text", "english"), CLITICS, ids=[
     "bare", "wa", "fa", "li", "wa+li", "wa+bi+al", "bi+al", "li+al", "wa+li+al", "ka+al", "newline between words",
     "no hamza, ha for ta marbuta", "diacritics", "tatweel", "quotes and comma", "variant spelling", "wa two words",
-    "fa+bi+al", "inside albutini", "inside butiniya", "inside butiniyun", "no article", "first word only",
+    "fa+bi+al", "li before alif-lam of the name", "wa+bi before alif-lam of the name",
+    "inside albutini", "inside butiniya", "inside butiniyun", "no article", "first word only",
     "first two words only", "longer last word", "not a particle",
 ])
 def test_terms_are_found_with_particles_and_never_inside_longer_words(text: str, english: str | None) -> None:
@@ -321,9 +325,16 @@ def test_each_bad_glossary_gets_its_own_error(tmp_path, name: str, content: byte
         Glossary.load(path)
 
 
-def test_missing_glossary_file(tmp_path) -> None:
+def test_missing_folder_and_oversized_glossary_files(tmp_path, monkeypatch) -> None:
     with pytest.raises(TranslateError, match="There is no glossary file"):
         Glossary.load(tmp_path / "none.tsv")
+    with pytest.raises(TranslateError, match="is a folder"):
+        Glossary.load(tmp_path)
+    path = tmp_path / "big.tsv"
+    path.write_text("بوتين\tPutin\n" * 10, encoding="utf-8")
+    monkeypatch.setattr("translate.glossary.FILE_MAX_BYTES", 100)
+    with pytest.raises(TranslateError, match=r"Glossary big\.tsv is 170 bytes; the limit is 100\."):
+        Glossary.load(path)
 
 
 def test_csv_header_bom_and_trailing_cells_are_read(tmp_path) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate.config import FILE_MAX_BYTES
 from translate.errors import TranslateError
 from translate.text import ARABIC_LETTER, normalize
 
@@ -60,8 +61,9 @@ def _key(term: str, ta_marbuta: bool) -> str:
     return _SPACE.sub(" ", fold(normalize(term), ta_marbuta=ta_marbuta)).strip()
 
 
-def _has_article(key: str) -> bool:
-    return key.startswith("ال") and len(key.split(" ")[0]) > 3
+def _has_article(spelling: str) -> bool:
+    """The spelling starts with the article ال (not with أل or إل, as ألمانيا and إلياس do)."""
+    return spelling.startswith("ال") and len(spelling.split(" ")[0]) > 3
 
 
 def _trie_pattern(keys: Iterable[str]) -> str:
@@ -152,11 +154,15 @@ class Glossary:
 
     def __post_init__(self) -> None:
         by_key: dict[str, Entry] = {}
+        with_article, others = set(), set()
         for entry in self.entries:
             for spelling in entry.arabic:
-                by_key.setdefault(_key(spelling, self.fold_ta_marbuta), entry)
-        with_article = [key[2:] for key in by_key if _has_article(key)]
-        others = [key for key in by_key if not _has_article(key)]
+                key = _key(spelling, self.fold_ta_marbuta)
+                by_key.setdefault(key, entry)
+                if _has_article(spelling):
+                    with_article.add(key[2:])
+                else:
+                    others.add(key)
         branches = []
         if with_article:
             branches.append(f"(?P<p1>{_WITH_ARTICLE})(?P<t1>{_trie_pattern(with_article)})")
@@ -197,6 +203,8 @@ class Glossary:
             raise TranslateError(f"The glossary '{path}' is a folder, not a file.") from None
         except OSError as error:
             raise TranslateError(f"Cannot read the glossary '{path}': {error.strerror}.") from None
+        if len(data) > FILE_MAX_BYTES:
+            raise TranslateError(f"Glossary {name} is {len(data):,} bytes; the limit is {FILE_MAX_BYTES:,}.")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
