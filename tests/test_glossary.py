@@ -349,7 +349,7 @@ def test_csv_header_bom_and_trailing_cells_are_read(tmp_path) -> None:
 
 
 def test_a_table_and_a_file_combine_and_conflicts_name_both_places(house_style) -> None:
-    table = Glossary.from_rows([["كييف", "Kyiv", "Kiev"], ["", "", ""], ["بوتين", "Putin", "Poutin"]])
+    table = Glossary.from_rows([["كييف", "Kyiv", "Kiev"], ["", "", None], ["بوتين", "Putin", "Poutin", float("nan")]])
     combined = Glossary.load(house_style).merge(table)
     assert len(combined) == 5
     assert combined.apply("زار بوتين كييف", "Poutin visited Kiev") == ("Putin visited Kyiv", None)

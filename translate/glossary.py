@@ -29,7 +29,6 @@ GLOSSARY = "glossary"  # the flag a sentence gets when a term's house form is mi
 COLUMNS = ("arabic", "english", "english variants", "arabic house form", "note")
 
 _LETTER_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}
-_DROPPED = re.compile(r"[\u064b-\u0652\u0670\u0640\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u2060]")
 _SPACE = re.compile(r"\s+")
 # Attached particles before a term: و/ف (and), then ب/ك/ل (by, like, for) and the article ال;
 # ل + ال is written لل.
@@ -37,21 +36,30 @@ _WITH_ARTICLE = "[وف]?(?:[بك]?ال|لل)"
 _ANY_PREFIX = "[وف]?(?:[بك]?ال|لل|[بكل])?"
 
 
+_DROPPED_CHARS = [chr(c) for c in (*range(0x064B, 0x0653), 0x0670, 0x0640, *range(0x200B, 0x2010), 0x061C,
+                                    *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x00AD, 0x2060)]
+_FOLD_TABLES = {
+    ta_marbuta: str.maketrans({**_LETTER_FOLDS, **dict.fromkeys(_DROPPED_CHARS), **({"ة": "ه"} if ta_marbuta else {})})
+    for ta_marbuta in (False, True)
+}
+
+
 def fold(text: str, *, ta_marbuta: bool = True) -> str:
     """``text`` as terms are matched: diacritics, tatweel and invisible marks removed, أ إ آ ٱ → ا,
     ى → ي and (by default) ة → ه."""
-    return _fold_with_map(text, ta_marbuta)[0]
+    return text.translate(_FOLD_TABLES[ta_marbuta])
 
 
 def _fold_with_map(text: str, ta_marbuta: bool) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters (and its end), the index in ``text``."""
     out: list[str] = []
     where: list[int] = []
+    table = _FOLD_TABLES[ta_marbuta]
     for index, char in enumerate(text):
-        if _DROPPED.match(char):
-            continue
-        out.append("ه" if ta_marbuta and char == "ة" else _LETTER_FOLDS.get(char, char))
-        where.append(index)
+        folded = table.get(ord(char), char)
+        if folded is not None:
+            out.append(folded)
+            where.append(index)
     where.append(len(text))
     return "".join(out), where
 
@@ -227,7 +235,7 @@ class Glossary:
                   fold_ta_marbuta: bool = True) -> Glossary:
         """A glossary from rows of :data:`COLUMNS` (an editable table): empty rows are skipped,
         missing trailing cells are empty. Errors name the row."""
-        numbered = [(number, ["" if cell is None else str(cell) for cell in row]) for number, row in enumerate(rows, 1)]
+        numbered = [(number, [_cell(cell) for cell in row]) for number, row in enumerate(rows, 1)]
         return cls._build(numbered, name=name, place="row", fold_ta_marbuta=fold_ta_marbuta, padded=True)
 
     @classmethod
@@ -365,6 +373,11 @@ def _with_prefix(prefix: str, house: str) -> str:
     if not article:
         return conjunction + preposition + house
     return conjunction + preposition + ("ل" if preposition == "ل" else "ال") + house
+
+
+def _cell(value: object) -> str:
+    """A table cell as text: None and NaN (an empty cell of a data frame) are empty."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def _entry(cells: list[str], where: str) -> Entry:
