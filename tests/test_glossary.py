@@ -295,6 +295,12 @@ def test_summaries_follow_the_house_style(memorised_mt5, rows, flags) -> None:
     assert summarizer.signature()["glossary"] == Glossary.from_rows(rows).digest
 
 
+def test_the_summariser_takes_the_glossary_of_the_run_configuration(memorised_mt5, house_style) -> None:
+    config = RunConfig.resolved(summary_model=str(memorised_mt5), glossary=str(house_style))
+    assert Summarizer.from_config(config).glossary == Glossary.load(house_style)
+    assert Summarizer.from_config(config.replace(glossary=None)).glossary is None
+
+
 # --- the file ----------------------------------------------------------------------------------------
 
 BAD_FILES = [
