@@ -156,6 +156,13 @@ def test_a_dropped_repeated_number_is_caught() -> None:
     assert details[checks.NUMBERS] == "7 in the Arabic is missing"
 
 
+def test_long_digit_strings_are_compared_digit_for_digit() -> None:
+    details = checks.check("رقم الحساب 123456789012345678901234567890", "Account 123456789012345678901234567891")
+    assert details[checks.NUMBERS] == ("123456789012345678901234567890 in the Arabic is missing; "
+                                       "123456789012345678901234567891 is not in the Arabic")
+    assert checks.check("قتل 7 ثم 7 ثم 7", "Seven were killed")[checks.NUMBERS] == "7 (×2) in the Arabic is missing"
+
+
 def test_dates_flag_follows_numbers_in_the_flag_order() -> None:
     assert checks.ALL_FLAGS.index(checks.DATES) == checks.ALL_FLAGS.index(checks.NUMBERS) + 1
 

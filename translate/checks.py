@@ -249,7 +249,7 @@ def _digit_role(tok: _Tok, prev: _Tok | None, nxt: _Tok | None) -> _Role | None:
             nxt is not None and nxt.text.lower() in _CURRENCY_WORDS)
         if suffix != "m" or money:
             mult = _SUFFIX_SCALE[suffix]
-    return _Role(_Word("digit", value * (mult or 1), soft, mult), False)
+    return _Role(_Word("digit", value * mult if mult else value, soft, mult), False)
 
 
 class _Item(NamedTuple):
@@ -273,6 +273,8 @@ class _State:
         self.words: list[_Word] = []
 
     def value(self) -> Decimal:
+        if not self.total:  # no rounding of long digit strings (accounts, IDs) by Decimal arithmetic
+            return self.group or Decimal(0)
         return self.total + (self.group or 0)
 
     def step(self, word: _Word, joined: bool, following: _Role | None) -> bool:
@@ -525,7 +527,8 @@ def _roman(text: str) -> int:
 
 
 def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
+    """A value as digits, without trailing decimal zeros (``3.50`` → ``3.5``) and without rounding."""
+    text = format(value, "f")
     return text if "." not in text else text.rstrip("0").rstrip(".")
 
 
@@ -749,9 +752,9 @@ def _unmatched(mine: Reading, theirs: Reading) -> list[str]:
     other = theirs.hard + theirs.soft
     out = []
     for value, count in own.items():
-        left = count - other[value] - mine.soft[value]
-        if left > 0 and mine.hard[value]:
-            out.append(_show(value) + (f" (×{min(left, mine.hard[value])})" if min(left, mine.hard[value]) > 1 else ""))
+        left = min(count - other[value] - mine.soft[value], mine.hard[value])
+        if left > 0:
+            out.append(_show(value) + (f" (×{left})" if left > 1 else ""))
     return out
 
 
@@ -760,7 +763,7 @@ _BIG = ((Decimal(10**12), "trillion"), (Decimal(10**9), "billion"), (Decimal(10*
 
 def _show(value: str) -> str:
     """A value as an editor reads it: ``2020``, ``45,300``, ``2.5 billion``."""
-    if not value.isdigit():
+    if not value.isdigit() or len(value) > 24:
         return value
     number = Decimal(value)
     for scale, name in _BIG:
