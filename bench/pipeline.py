@@ -180,6 +180,9 @@ def articles(count: int, words: int = 600, seed: int = 11) -> list[tuple[str, st
         lengths: list[int] = []
         while sum(lengths) < words:
             lengths.append(min(rng.choice([8, 12, 16, 20, 28, 40]), words - sum(lengths)))
+        if len(lengths) > 1 and lengths[-1] < 3:  # no sentence of fewer than 3 words
+            last = lengths.pop()
+            lengths[-1] += last
         count_paragraphs = max(1, min(8, len(lengths) // 3))
         cut = [round(i * len(lengths) / count_paragraphs) for i in range(count_paragraphs + 1)]
         paragraphs = [lengths[cut[i]:cut[i + 1]] for i in range(count_paragraphs)]
@@ -514,9 +517,9 @@ def main(argv: list[str] | None = None) -> int:
     for strategy in STRATEGIES:
         for contender in CONTENDERS:
             results.append(isolated(run_contender, contender, strategy, models, docs, summary_tokens, args.threads))
-            totals = ", ".join(f"{a['total_s']:.1f}" for a in results[-1]["articles"])
-            print(f"  {strategy} / {contender}: total s per article {totals}; peak {results[-1]['peak_mb']:.0f} MB",
-                  flush=True)
+            print(f"  {strategy} / {contender}: {json.dumps(results[-1])}", flush=True)
+            if args.json:  # figures so far, in case a long run is stopped
+                Path(args.json).write_text(json.dumps({"results": results}, indent=2))
     check_consistency(results, summary_tokens)
     threads = None if args.no_threads else isolated(compare_threads, models, docs, summary_tokens)
     report = summarise(results)
