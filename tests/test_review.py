@@ -180,6 +180,7 @@ def test_table_highlights_flagged_rows_and_tints_edited_ones(session) -> None:
     assert [row[0] for row in table["metadata"]["styling"]] == [
         "", review.EDITED_STYLE, review.EDITED_STYLE, review.FLAGGED_STYLE]
     assert all(len(row) == len(review.HEADERS) for row in table["metadata"]["styling"])
+    assert all(row[review.ARABIC].endswith(review.ARABIC_STYLE) for row in table["metadata"]["styling"])
 
 
 def test_status_counts_edits_and_says_when_the_summary_is_stale(session) -> None:

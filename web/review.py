@@ -23,6 +23,7 @@ ARABIC, ENGLISH = HEADERS.index("Arabic"), HEADERS.index("English")
 EDITED = "edited"  # what the Confidence column says for a sentence the editor changed
 FLAGGED_STYLE = "background-color: #ffe3b3"
 EDITED_STYLE = "background-color: #e3f0ff"
+ARABIC_STYLE = "direction: rtl; text-align: right"
 FILE_NAMES = ("translation.txt", "translation.docx", "translation.json")
 
 
@@ -135,8 +136,11 @@ def table(current: Translation, machine: Translation | None = None) -> dict[str,
     """The review table for the app: its rows, flagged rows highlighted, edited rows tinted."""
     data = rows(current, machine)
     changed = set(edited(machine, current)) if machine is not None else set()
-    styling = [[FLAGGED_STYLE if s.flags else EDITED_STYLE if i in changed else ""] * len(HEADERS)
-               for i, s in enumerate(current.segments)]
+    styling = []
+    for i, s in enumerate(current.segments):
+        row = FLAGGED_STYLE if s.flags else EDITED_STYLE if i in changed else ""
+        arabic = f"{row}; {ARABIC_STYLE}" if row else ARABIC_STYLE
+        styling.append([arabic if column == ARABIC else row for column in range(len(HEADERS))])
     return {"headers": list(HEADERS), "data": data, "metadata": {"styling": styling, "display_value": None}}
 
 
