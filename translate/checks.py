@@ -442,6 +442,8 @@ def _read(tokens: list[_Tok], skip: set[int]) -> list[_Item]:
             i = item.end + 2  # two-thirds
             continue
         items.append(item)
+        if role.waw and role.word.kind == "half" and role.word.value == Decimal("0.5") and item.soft:
+            items.extend(_Item(value, True, i, i + 1, None, Decimal(0)) for value in ("1.5", "2.5"))  # عامين ونصف
         i = item.end
         minutes = _AR_CLOCK.get(keys[i]) if i < n else None
         if minutes and Decimal(item.value) <= 12:  # العاشرة والنصف: 10:30
@@ -502,7 +504,7 @@ def _chain(tokens: list[_Tok], roles: list[_Role | None], i: int) -> _Item | Non
         return None
     while j > i and roles[j - 1] is not None and roles[j - 1].word.kind in ("joiner", "hyphen"):
         j -= 1
-    soft = len(state.words) == 1 and state.words[0].soft
+    soft = state.scale is None and all(w.soft or w.kind == "half" for w in state.words)  # one, two and a half
     return _Item(_fmt(state.value()), soft, i, j, state.scale, state.base)
 
 
