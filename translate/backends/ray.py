@@ -1,0 +1,231 @@
+"""The batch job on Ray Data (``--backend ray``): the same driver, the same worker, an actor pool in between.
+
+- The driver (:class:`translate.batch.Run`) plans the inputs, decides what to skip and records bad files, as
+  locally. The jobs left to translate go to Ray as rows (``ray.data.from_items``), in at least two blocks per
+  actor so that every actor gets work and a lost actor costs one block.
+- ``map_batches`` runs :class:`ArticleWorker` on an actor pool (``ActorPoolStrategy(size=N)``). Each actor
+  builds the translator and summariser from the run configuration once, checks that they have the driver's
+  signature, and runs a :class:`translate.batch.Worker`, which writes each file's outputs atomically into OUT_DIR
+  (a shared filesystem, at the same path on every node, on a cluster) and returns its manifest records.
+- The driver alone appends the records to the manifest, under the lock on OUT_DIR that :class:`Run` holds. A
+  record for an input already recorded in this run is dropped, so a batch that Ray retried is recorded once.
+- Faults: Ray restarts an actor that dies and retries its batch (:data:`TASK_RETRIES` times); temporary files the
+  dead actor left are removed at the end of the run. A driver stopped mid-run resumes from the manifest like a
+  local run. Ray started for the run is shut down when it ends, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import ray
+
+from translate.backends import BackendSetting
+from translate.batch import Job, Record, Worker
+from translate.config import RunConfig, digest, signature
+from translate.errors import TranslateError
+from translate.files import stale_temporaries
+
+__all__ = ["TASK_RETRIES", "ArticleWorker", "RayBackend", "check_fits"]
+
+log = logging.getLogger(__name__)
+
+TASK_RETRIES = 3  # a batch whose actor dies is retried this many times (then the run stops with an error)
+LOCAL_OBJECT_STORE_BYTES = 128 * 1024 * 1024  # rows and records are small: paths and manifest lines
+QUIET = ("ray", "ray.data", "ray.util", "ray._private")
+
+
+def check_fits(nodes: list[dict], workers: int, cpus: float, gpus: float) -> None:
+    """Raise :class:`BackendSetting` unless ``workers`` actors of ``cpus`` CPUs and ``gpus`` GPUs each fit on
+    the alive ``nodes`` (as ``ray.nodes()`` lists them): Ray would wait for them for ever."""
+    fit = 0
+    total_cpus = total_gpus = 0.0
+    for node in nodes:
+        if not node.get("Alive", True):
+            continue
+        have = node.get("Resources", {})
+        total_cpus += have.get("CPU", 0.0)
+        total_gpus += have.get("GPU", 0.0)
+        limits = [have.get(kind, 0.0) / need for kind, need in (("CPU", cpus), ("GPU", gpus)) if need > 0]
+        fit += int(min(limits) + 1e-9) if limits else workers
+    if gpus > 0 and total_gpus == 0:
+        raise BackendSetting(f"--gpus-per-worker {gpus:g} asks for GPUs, but the Ray cluster has none; "
+                             "leave it at 0 to run on CPUs")
+    if fit < workers:
+        need = f"{cpus:g} CPU" + (f" and {gpus:g} GPU" if gpus else "")
+        raise BackendSetting(f"cannot schedule {workers} workers with {need} each: the Ray cluster has "
+                             f"{total_cpus:g} CPUs" + (f" and {total_gpus:g} GPUs" if gpus else "") +
+                             f", room for {fit} such workers; lower --workers or --cpus-per-worker "
+                             "(fractions such as 0.5 are allowed)")
+
+
+def job_row(job: Job) -> str:
+    """A job as one JSON text; every text and path as hexadecimal bytes, so names that are not UTF-8
+    travel exactly."""
+    def encode(value: Any) -> Any:
+        if value is None:
+            return None
+        return ["path" if isinstance(value, Path) else "text", os.fsencode(value).hex()]
+    return json.dumps({item.name: encode(getattr(job, item.name)) for item in dataclasses.fields(Job)})
+
+
+def row_job(text: str) -> Job:
+    """The job :func:`job_row` wrote."""
+    def decode(value: Any) -> Any:
+        if value is None:
+            return None
+        kind, data = value
+        name = os.fsdecode(bytes.fromhex(data))
+        return Path(name) if kind == "path" else name
+    return Job(**{key: decode(value) for key, value in json.loads(text).items()})
+
+
+def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
+    """The dotted keys where two signatures differ."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return [found for key in sorted(set(mine) | set(theirs), key=str)
+                for found in differences(mine.get(key), theirs.get(key), f"{where}.{key}" if where else str(key))]
+    return [] if mine == theirs else [f"{where or 'signature'} {theirs!r} here, {mine!r} on the driver"]
+
+
+class ArticleWorker:
+    """One actor of the pool: builds the models from the run configuration once, then translates batches of
+    jobs (rows made by :func:`job_row`) and returns their manifest lines."""
+
+    def __init__(self, config: RunConfig, in_dir: str, out_dir: str, made_by: dict[str, Any], *, text_field: str,
+                 max_bytes: int, group_units: int) -> None:
+        from summarize import Summarizer
+        from translate.translator import Translator
+
+        translator = Translator.from_config(config)
+        summarizer = Summarizer.from_config(config) if config.summary else None
+        here = signature(translator, summarizer)
+        if digest(here) != digest(made_by):
+            raise TranslateError("this worker would not make what the driver planned (" +
+                                 "; ".join(differences(made_by, here)) + "); give the driver the same "
+                                 "settings the workers get, e.g. --device, --dtype or --compute-type explicitly")
+        self.worker = Worker(translator, summarizer, Path(in_dir), Path(out_dir), made_by=made_by,
+                             text_field=text_field, max_bytes=max_bytes, group_units=group_units)
+
+    def __call__(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        jobs = [row_job(text) for text in batch.column("job").to_pylist()]
+        lines = [record.to_json() for record in self.worker.process(jobs)]
+        return pa.table({"record": pa.array(lines, type=pa.string())})
+
+
+class RayBackend:
+    """A Ray Data actor pool (``--backend ray``); use it as a context manager around the run."""
+
+    def __init__(self, config: RunConfig, *, address: str | None = None, workers: int = 2,
+                 cpus_per_worker: float = 0.5, gpus_per_worker: float = 0.0) -> None:
+        if workers < 1:
+            raise BackendSetting("--workers must be 1 or more")
+        if cpus_per_worker < 0 or gpus_per_worker < 0:
+            raise BackendSetting("--cpus-per-worker and --gpus-per-worker cannot be negative")
+        self.config, self.address, self.workers = config, address, workers
+        self.cpus, self.gpus = cpus_per_worker, gpus_per_worker
+        self.started = False  # whether this backend started (or connected) Ray, and so shuts it down
+
+    def __enter__(self) -> RayBackend:
+        for name in QUIET:
+            logging.getLogger(name).setLevel(logging.ERROR)
+        if not ray.is_initialized():
+            self._init()
+        try:
+            check_fits(ray.nodes(), self.workers, self.cpus, self.gpus)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _init(self) -> None:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unless asked
+        quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+            else:
+                ray.init(include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES, **quiet)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
+            raise BackendSetting(f"cannot connect to {where}: {error}") from None
+        self.started = True
+
+    def close(self) -> None:
+        """Shut Ray down if this backend started or connected it (a caller's own Ray is left running)."""
+        if self.started:
+            self.started = False
+            ray.shutdown()
+
+    def run(self, worker: Worker, jobs: Iterable[Job]) -> Iterator[Record]:
+        """Send the jobs to the actor pool; yield each record once, as its batch comes back.
+
+        Only the worker's settings are used (folders, signature, limits): each actor builds its own models."""
+        todo = list(jobs)  # the driver records bad and unchanged files while this is read
+        if not todo:
+            return
+        seen: set[str] = set()
+        try:
+            for row in self._dataset(worker, todo).iter_rows():
+                record = Record.from_json(row["record"])
+                if record.input in seen:
+                    log.info("dropped a second record for %s (a retried batch)", record.input)
+                    continue
+                seen.add(record.input)
+                yield record
+        except ray.exceptions.RayError as error:
+            raise TranslateError(f"the Ray job stopped: {_cause(error)}; the manifest keeps what was done, "
+                                 "run again to resume") from None
+        finally:
+            for stale in stale_temporaries(worker.out_dir, exclude=[worker.in_dir]):
+                log.info("removing %s, left by a worker that was stopped mid-write", stale)
+                stale.unlink(missing_ok=True)
+        for job in todo:
+            if job.relative not in seen:  # never expected: said rather than lost
+                yield Record(job.relative, job.sha256, "failed", "no worker returned a record for this file",
+                             signature=worker.made_by)
+
+    def _dataset(self, worker: Worker, todo: list[Job]) -> Any:
+        from ray.data import ActorPoolStrategy, DataContext
+
+        context = DataContext.get_current()
+        context.enable_progress_bars = False  # the driver shows files done out of total
+        context.print_on_execution_start = False
+        blocks = min(len(todo), max(2 * self.workers, math.ceil(len(todo) / worker.group_units)))
+        rows = [{"job": job_row(job)} for job in todo]
+        config = self.config if self.config.threads else self.config.replace(threads=max(1, int(self.cpus)))
+        with warnings.catch_warnings():  # max_task_retries has no named parameter in Ray Data 2.60
+            warnings.simplefilter("ignore", ray.util.annotations.RayDeprecationWarning)
+            return ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
+                ArticleWorker, compute=ActorPoolStrategy(size=self.workers), batch_size=None, batch_format="pyarrow",
+                num_cpus=self.cpus, num_gpus=self.gpus or None, max_task_retries=TASK_RETRIES,
+                fn_constructor_args=(config, os.fsdecode(worker.in_dir), os.fsdecode(worker.out_dir), worker.made_by),
+                fn_constructor_kwargs={"text_field": worker.text_field, "max_bytes": worker.max_bytes,
+                                       "group_units": worker.group_units})
+
+
+def _cause(error: BaseException) -> str:
+    """The message of the innermost error inside a Ray error (a worker's own error as it was raised)."""
+    inner: BaseException = error
+    seen = {id(inner)}
+    while True:
+        nested = getattr(inner, "cause", None) or inner.__cause__
+        if not isinstance(nested, BaseException) or id(nested) in seen:
+            break
+        seen.add(id(nested))
+        inner = nested
+    text = str(inner).strip()
+    return f"{type(inner).__name__}: {text.splitlines()[-1]}" if text else type(inner).__name__
