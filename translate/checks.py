@@ -216,7 +216,7 @@ def _ar_role(key: str, prev_key: str) -> _Role | None:
         return _Role(word, False)
     for prefix in _AR_PREFIXES:
         stem = key[len(prefix):]
-        if not key.startswith(prefix) or len(stem) < (2 if prefix == "و" else 3):
+        if not key.startswith(prefix) or len(stem) < (2 if prefix in ("و", "ال", "وال") else 3):  # الست, not لست
             continue
         word = _AR.get(stem)
         if word is None:
