@@ -10,10 +10,17 @@ ordinals (الثالث، الحادي والعشرين … and third, 21st, XIV)
 
 Some values are *soft*: they may be left out or added without raising a flag, because a faithful
 translation often does so — the words for one and two and first and second on either side
-(Arabic says "two days" with a dual noun, English says "one of"), decades (``1990s``),
-``COVID-19``, and the days and years of Hijri dates (a day or year next to a Hijri month, or a
-year marked هـ), which an English translation may drop or convert. A soft value still matches
-the same value on the other side.
+(Arabic says "two days" with a dual noun, English says "one of"), number adjectives (قمة ثلاثية,
+a decade), halves, decades (``1990s``), ``COVID-19``, and the days and years of Hijri dates (a day
+or year next to a Hijri month, or a year marked هـ), which an English translation may drop or
+convert. A soft value still matches the same value on the other side.
+
+Month names are compared as sets: Levantine (كانون الثاني … كانون الأول), Egyptian/Gulf (يناير …
+ديسمبر) and Maghrebi Arabic names, with attached و / ب / ل / ف, against English names and
+abbreviations; a double form (أيلول/سبتمبر) is one month. Names that are also common words (May,
+March, مارس "he practised", نيسان "Nissan", رمضان and رجب as first names) count only next to a
+number, a date word or another month; آب is August but أب (father) is not. Hijri months are
+compared only with Hijri months, and only when both sides name one.
 """
 
 from __future__ import annotations
@@ -578,7 +585,7 @@ _AR_MONTHS = {
         ), 1)
     for name in names.split()
 }
-_AR_TWO_WORD_MONTHS = {  # first word → second word → month (Hijri months as 'h' + number)
+_AR_TWO_WORD_MONTHS = {  # first word → second word → month (Hijri months are numbered 101-112)
     _ar_key("كانون"): {_ar_key("الثاني"): 1, _ar_key("الأول"): 12},
     _ar_key("تشرين"): {_ar_key("الأول"): 10, _ar_key("الثاني"): 11},
     _ar_key("ربيع"): {_ar_key(w): 103 for w in ("الأول", "الثاني", "الآخر")},
