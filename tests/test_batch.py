@@ -119,8 +119,12 @@ def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memor
     short = json.loads((out / "news/b.summary.json").read_text("utf-8"))
     assert "too short to summarise" in short["error"]
     assert len(json.loads((out / "h.summary.json").read_text("utf-8"))["articles"]) == 2
-    assert records["article.txt"]["outputs"] == ["article.en.txt", "article.summary.json"]
+    assert records["article.txt"]["outputs"] == ["article.en.txt", "article.review.json", "article.summary.json"]
     assert records["article.txt"]["segments"] == len(P)
+    review = json.loads((out / "article.review.json").read_text("utf-8"))
+    assert [s["target"] for s in review["sentences"]] == [e for _, e in P]
+    assert all(set(s) >= {"source", "score", "confidence", "flags", "details"} for s in review["sentences"])
+    assert review["signature"] == records["article.txt"]["signature"]
     assert not list(out.rglob(f"*{TEMP_MARK}"))
 
 
@@ -225,7 +229,8 @@ def test_two_hundred_files_killed_twice_then_rerun_with_a_new_glossary(tmp_path,
     assert {name for name, r in records.items() if r["reason"] == "settings changed"} == done_before
     assert all(r["reason"] is None for name, r in records.items() if name not in done_before)
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == sorted([MANIFEST, LOCK_NAME] + [n.replace(".txt", ".en.txt") for n in expected])
+    assert files == sorted([MANIFEST, LOCK_NAME] + [n.replace(".txt", suffix) for n in expected
+                                                    for suffix in (".en.txt", ".review.json")])
     for name, english in expected.items():
         assert (out / name.replace(".txt", ".en.txt")).read_text("utf-8") == english
     assert "done 200 (unchanged 0)" in err.decode()
@@ -259,7 +264,7 @@ def test_inputs_sharing_a_name_never_share_an_output(tmp_path, memorised_marian)
     assert run.execute().status == 0
     records = manifest(tmp_path / "out")
     outputs = [o for r in records.values() for o in r["outputs"]]
-    assert len(outputs) == len(set(outputs)) == 3
+    assert len(outputs) == len(set(outputs)) == 6
     assert (tmp_path / "out/story.en.md").read_text("utf-8") == f"# {P[1][1]}\n"
     assert (tmp_path / "out/story.en.en.txt").read_text("utf-8") == P[2][1] + "\n"
     summaries = sorted(Path(job.summary).name for job in plan(source, (tmp_path / "out").resolve()))
@@ -329,9 +334,10 @@ def test_a_changed_setting_redoes_every_file_and_says_why(tmp_path, request, fir
         assert summary.exists() == (summarizer is not None)  # a summary the new settings do not make is removed
         if summarizer is not None:
             assert json.loads(summary.read_text("utf-8"))["signature"] == made_by
-            assert records[f"{name}.txt"]["outputs"] == [f"{name}.en.txt", f"{name}.summary.json"]
+            assert records[f"{name}.txt"]["outputs"] == [f"{name}.en.txt", f"{name}.review.json",
+                                                         f"{name}.summary.json"]
         else:
-            assert records[f"{name}.txt"]["outputs"] == [f"{name}.en.txt"]
+            assert records[f"{name}.txt"]["outputs"] == [f"{name}.en.txt", f"{name}.review.json"]
 
 
 def test_the_ctranslate2_cache_key_follows_the_model_revision(tmp_path, monkeypatch, memorised_marian) -> None:
@@ -371,7 +377,8 @@ def test_a_name_that_is_not_utf8_is_translated_and_recorded_losslessly(tmp_path,
     record = json.loads(line)
     assert record["status"] == "done"
     assert (record["input"], record["input_bytes"]) == ("\\xc7\\xe1\\xce\\xc8\\xd1.txt", (raw + b".txt").hex())
-    assert record["outputs_bytes"] == [(raw + b".en.txt").hex(), (raw + b".summary.json").hex()]
+    assert record["outputs_bytes"] == [(raw + b".en.txt").hex(), (raw + b".review.json").hex(),
+                                       (raw + b".summary.json").hex()]
     translation = Path(os.fsdecode(os.fsencode(out) + b"/" + raw + b".en.txt"))
     assert translation.read_text("utf-8") == factory.ARTICLE_EN + "\n"
     summary = json.loads(Path(os.fsdecode(os.fsencode(out) + b"/" + raw + b".summary.json")).read_bytes())
@@ -553,8 +560,8 @@ def test_outputs_get_the_users_umask(tmp_path, memorised_marian, memorised_mt5, 
         assert run.execute().status == 0
     finally:
         os.umask(previous)
-    written = ["article.en.txt", "article.summary.json", MANIFEST]
-    assert [(tmp_path / "out" / name).stat().st_mode & 0o777 for name in written] == [mode] * 3
+    written = ["article.en.txt", "article.review.json", "article.summary.json", MANIFEST]
+    assert [(tmp_path / "out" / name).stat().st_mode & 0o777 for name in written] == [mode] * 4
 
 
 def test_only_this_projects_stale_temporary_files_are_removed(tmp_path, memorised_marian) -> None:
@@ -710,10 +717,11 @@ def test_a_worker_writes_outputs_and_returns_records_without_the_manifest(tmp_pa
     worker = Worker(Translator(str(memorised_marian), beams=1), None, source, out, group_units=2)
     records = worker.process(plan(source, out))
     assert [(r.input, r.status, r.outputs) for r in records] == [
-        ("empty.txt", "failed", []), ("s0.txt", "done", ["s0.en.txt"]), ("s1.txt", "done", ["s1.en.txt"]),
-        ("s2.txt", "done", ["s2.en.txt"])]
+        ("empty.txt", "failed", []), *((f"s{i}.txt", "done", [f"s{i}.en.txt", f"s{i}.review.json"])
+                                       for i in range(3))]
     assert records[1].signature == worker.made_by
-    assert sorted(p.name for p in out.iterdir()) == ["s0.en.txt", "s1.en.txt", "s2.en.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"s{i}.{kind}" for i in range(3)
+                                                           for kind in ("en.txt", "review.json"))
 
 
 def test_the_driver_gives_the_backend_only_the_files_to_translate(tmp_path, memorised_marian) -> None:
@@ -742,3 +750,17 @@ def test_the_driver_gives_the_backend_only_the_files_to_translate(tmp_path, memo
     assert [(r.input, r.reason) for r in result.records] == [
         ("notes.pdf", "unsupported file type '.pdf'"), ("s0.txt", None), ("s1.txt", "the file changed"),
         ("s2.txt", None)]
+
+
+def test_reader_notes_reach_the_manifest_and_the_review_file(tmp_path, memorised_marian) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "feed.jsonl").write_text(f'{{"text": "{P[0][0]}", "score": NaN}}\n', encoding="utf-8")
+    run = Run(source, tmp_path / "out", Translator(str(memorised_marian), beams=1), None, log=io.StringIO())
+    assert run.execute().status == 0
+    record = manifest(tmp_path / "out")["feed.jsonl"]
+    assert record["status"] == "done" and record["notes"] and "null" in record["notes"][0]
+    review = json.loads((tmp_path / "out/feed.review.json").read_text("utf-8"))
+    assert review["notes"] == record["notes"]
+    assert [s["target"] for s in review["sentences"]] == [P[0][1]]
+    assert json.loads((tmp_path / "out/feed.en.jsonl").read_text("utf-8")) == {"text": P[0][1], "score": None}

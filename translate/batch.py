@@ -89,6 +89,7 @@ class Record:
     flags: dict[str, int] = field(default_factory=dict)
     summary_flags: list[str] = field(default_factory=list)
     summary_error: str | None = None  # the translation is kept when its summary fails
+    notes: list[str] = field(default_factory=list)  # what the reader could not carry over as it was
     signature: dict[str, Any] | None = None
 
     def to_json(self) -> str:
@@ -128,6 +129,7 @@ class Job:
     source: Path  # the input's path
     translation: str  # output paths under OUT_DIR (POSIX separators)
     summary: str
+    review: str  # the per-sentence review: scores, flags and their details
     sha256: str | None = None  # the digest the driver read
     why: str | None = None  # why a file done before is redone: settings changed, the file changed
     problem: str | None = None  # set by the plan for a folder that could not be listed
@@ -194,7 +196,8 @@ def plan(in_dir: Path, out_dir: Path) -> list[Job]:
         target = relative.parent
         summary_stem = entry.stem if stems[(entry.parent, entry.stem)] == 1 else entry.name
         jobs.append(Job(relative.as_posix(), entry, (target / f"{entry.stem}.en{entry.suffix}").as_posix(),
-                        (target / f"{summary_stem}.summary.json").as_posix(), problem=problems.get(entry)))
+                        (target / f"{summary_stem}.summary.json").as_posix(),
+                        (target / f"{summary_stem}.review.json").as_posix(), problem=problems.get(entry)))
     return jobs
 
 
@@ -242,7 +245,7 @@ class Worker:
     def _prepare(self, job: Job) -> Record | tuple[Job, str, Parsed]:
         """Read and parse one input; a Record means it will not be translated."""
         if inside(self.in_dir, self.out_dir) and any(inside(self.out_dir / p, self.in_dir)
-                                                     for p in (job.translation, job.summary)):
+                                                     for p in (job.translation, job.summary, job.review)):
             return self._record(job, job.sha256, "failed", "its output would land inside IN_DIR, which sits "
                                 "inside OUT_DIR")
         try:
@@ -285,16 +288,17 @@ class Worker:
         full disk, which stops the run."""
         summary_error = None
         summary_flags: list[str] = []
+        text, raw = name_to_json(job.relative)
+        head = {"input": text, **({"input_bytes": raw} if raw else {})}
         try:
-            outputs = [(job.translation, parsed.render([t.text for t in translated]))]
+            outputs = [(job.translation, parsed.render([t.text for t in translated])),
+                       (job.review, review_document(head, parsed, translated, self.made_by))]
             if self.summarizer is not None:
                 summaries = [self._summary(job, parsed, article, translated) for article in parsed.articles]
                 summary_flags = sorted({f for s in summaries for f in s.get("flags", [])})
                 errors = list(dict.fromkeys(s["error"] for s in summaries if "error" in s))
                 summary_error = "; ".join(errors) or None
                 body = summaries[0] if len(summaries) == 1 else {"articles": summaries}
-                text, raw = name_to_json(job.relative)
-                head = {"input": text, **({"input_bytes": raw} if raw else {})}
                 document = {**head, **body, "signature": self.made_by}
                 outputs.append((job.summary, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")))
             write_files(self.out_dir, outputs)
@@ -305,7 +309,7 @@ class Worker:
         flags = Counter(flag for t in translated for s in t.segments for flag in s.flags)
         return Record(job.relative, sha, "done", job.why, [path for path, _ in outputs],
                       sum(len(t.segments) for t in translated), dict(sorted(flags.items())), summary_flags,
-                      summary_error, self.made_by)
+                      summary_error, list(parsed.notes), self.made_by)
 
     def _summary(self, job: Job, parsed: Parsed, article: tuple[int, ...], translated: list) -> dict:
         """One article's summary, or ``{"error": reason}``: a failing summariser never loses the translation."""
@@ -320,6 +324,19 @@ class Worker:
             log.debug("the summariser's failure on %s", job.relative, exc_info=True)
             return {"error": f"the summariser failed: {type(error).__name__}: {error}"}
         return asdict(summary)
+
+
+def review_document(head: dict[str, Any], parsed: Parsed, translated: list, made_by: dict | None) -> bytes:
+    """The per-file review JSON: every sentence with its confidence, flags and what each flag found,
+    and the reader's notes."""
+    from translate.checks import confidence
+
+    sentences = [
+        {"text": index, **dataclasses.asdict(segment), "confidence": confidence(segment.score)}
+        for index, translation in enumerate(translated) for segment in translation.segments
+    ]
+    document = {**head, "notes": list(parsed.notes), "sentences": sentences, "signature": made_by}
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 class Backend(Protocol):
