@@ -189,12 +189,12 @@ def ctranslate2_translator(loaded: LoadedModel, compute_type: str, *, threads: i
 
 def _model_fingerprint(name: str) -> dict:
     """Which exact weights ``name`` is, as the run signature says (:func:`translate.models.model_revision`):
-    a local folder's content hash, a hub id's snapshot commit. Computed afresh (not from the per-process
-    cache), so a folder changed since it was first hashed is converted again."""
+    a local folder's content hash (so a folder changed in place is converted again), a hub id's
+    snapshot commit."""
     from translate.models import model_revision
 
     folder = Path(name)
-    return {"model": str(folder.resolve()) if folder.is_dir() else name, "revision": model_revision.__wrapped__(name)}
+    return {"model": str(folder.resolve()) if folder.is_dir() else name, "revision": model_revision(name)}
 
 
 def _use_full_m2m100_vocabulary() -> None:

@@ -130,23 +130,17 @@ def ctranslate2_compute_type(device: str, model_type: str, requested: str | None
     return "float16"
 
 
-@functools.cache
 def model_revision(name: str) -> str:
     """Which exact weights ``name`` is: for a local folder, a hash of its files' names, sizes and
-    contents; for a hub id, the commit of the snapshot in the local cache (``unknown`` if none)."""
-    import hashlib
+    contents; for a hub id, the commit of the snapshot in the local cache (``unknown`` if none).
 
+    A folder's contents are hashed once per process for each state of its files (names, sizes,
+    modification times), so a folder changed in place gets a new revision."""
     folder = Path(name)
     if folder.is_dir():
-        outer = hashlib.sha256()
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            inner = hashlib.sha256()
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    inner.update(block)
-            outer.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0{inner.hexdigest()}\n"
-                         .encode())
-        return "sha256:" + outer.hexdigest()[:16]
+        files = tuple(sorted((p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                             for p in folder.rglob("*") if p.is_file()))
+        return _folder_revision(str(folder.resolve()), files)
     try:
         from huggingface_hub import try_to_load_from_cache
 
@@ -156,6 +150,20 @@ def model_revision(name: str) -> str:
     if isinstance(cached, str) and "/snapshots/" in cached:
         return cached.split("/snapshots/")[1].split("/")[0]
     return "unknown"
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_revision(folder: str, files: tuple[tuple[str, int, int], ...]) -> str:
+    import hashlib
+
+    outer = hashlib.sha256()
+    for relative, size, _ in files:
+        inner = hashlib.sha256()
+        with (Path(folder) / relative).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                inner.update(block)
+        outer.update(f"{relative}\0{size}\0{inner.hexdigest()}\n".encode())
+    return "sha256:" + outer.hexdigest()[:16]
 
 
 class LoadedModel:
