@@ -110,6 +110,7 @@ def test_labelled_pairs_raise_exactly_their_number_and_date_flags(arabic: str, e
         ("مليون ونصف المليون", {"1500000": 1}),
         ("مليار و200 مليون", {"1200000000": 1}),
         ("أحد عشر ألفا", {"11000": 1}),
+        ("ثمانية عشر وثماني عشرة والثامن عشر", {"18": 3}),
         ("twenty-five, one hundred and twenty, two thousand and twenty", {"25": 1, "120": 1, "2020": 1}),
         ("a dozen, two dozen, half a million, two and a half million",
          {"12": 1, "24": 1, "500000": 1, "2500000": 1}),
