@@ -269,6 +269,11 @@ class _Item(NamedTuple):
 
 
 class _State:
+    """A written-out number being read word by word: ``total`` holds the parts already multiplied by
+    a scale word, ``group`` the part below the last scale (``مئة وخمسة`` so far: 105), ``last``
+    what the previous word was (unit, teen, tens, hundred, scale, digit, end), which decides the
+    words that may follow (Arabic puts units before tens: خمسة وعشرون; English after: twenty-five)."""
+
     __slots__ = ("base", "group", "last", "scale", "total", "words")
 
     def __init__(self) -> None:
