@@ -182,9 +182,11 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
     def current_of(session: review.Session | None, rows) -> Translation:
         if session is None:
             raise gr.Error("Translate an article first: the review table belongs to a translation.")
+        english, note = review.match_rows(rows, session.machine)  # rows added or deleted in the browser
+        if note:
+            gr.Warning(note)
         try:
-            return review.edit(session, review.english_of(rows, session.machine),
-                               glossary=service.translator.glossary)
+            return review.edit(session, english, glossary=service.translator.glossary)
         except TranslateError as error:
             raise gr.Error(str(error)) from None
 

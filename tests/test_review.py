@@ -154,6 +154,34 @@ def test_english_of_refuses_a_table_of_another_article(table, message: str) -> N
         review.english_of(table(review.rows(MACHINE)), MACHINE)
 
 
+def _edited_table() -> list[list]:
+    table = review.rows(MACHINE)
+    table[1][review.ENGLISH] = YEAR_RIGHT
+    return table
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "note"),
+    [
+        (lambda rows: rows, english((1, YEAR_RIGHT)), ""),
+        (lambda rows: [*rows[:2], [None, None, None, None, None], *rows[2:]], english((1, YEAR_RIGHT)),
+         "The review table keeps one row per sentence: 1 row that is not a sentence of the article left out."),
+        (lambda rows: [*rows, ["", "", "Added by hand.", "", ""], ["", "", "", "", ""]], english((1, YEAR_RIGHT)),
+         "The review table keeps one row per sentence: 2 rows that are not a sentence of the article left out."),
+        (lambda rows: [rows[0], rows[1], rows[3]], english((1, YEAR_RIGHT)),
+         "The review table keeps one row per sentence: the machine English of sentence 3 put back."),
+        (lambda rows: [rows[1], rows[0], rows[2], rows[3]], english(),
+         "The review table keeps one row per sentence: 1 row that is not a sentence of the article left out; "
+         "the machine English of sentence 2 put back."),
+        (lambda rows: [], english(),
+         "The review table keeps one row per sentence: the machine English of sentences 1, 2, 3, 4 put back."),
+    ],
+    ids=["whole", "row-added-inside", "rows-added-at-the-end", "row-deleted", "rows-swapped", "all-deleted"],
+)
+def test_match_rows_recovers_from_rows_added_or_deleted_in_the_browser(change, expected, note: str) -> None:
+    assert review.match_rows(change(_edited_table()), MACHINE) == (expected, note)
+
+
 def test_rows_show_confidence_figure_and_flag_details(session) -> None:
     current = review.edit(session, english((2, "He added that the government has 2 plans.")))
     rows = review.rows(current, MACHINE)

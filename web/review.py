@@ -48,14 +48,19 @@ class Session:
         return cls(article, machine, tuple(breaks) if machine.segments else (), summary)
 
 
-def english_of(rows: Any, machine: Translation) -> list[str]:
-    """The English of each sentence in the review table ``rows`` (a list of rows, a table payload with
-    ``data``, or a pandas frame). Only the English column counts: edits to other columns are ignored."""
+def table_rows(rows: Any) -> list[list]:
+    """The rows of a review table given as a list of rows, a table payload with ``data``, or a pandas frame."""
     if hasattr(rows, "values") and hasattr(rows, "columns"):  # a pandas DataFrame
         rows = rows.values.tolist()
     elif isinstance(rows, dict):
         rows = rows.get("data", [])
-    rows = [list(row) for row in rows or [] if row is not None]
+    return [list(row) for row in rows or [] if row is not None]
+
+
+def english_of(rows: Any, machine: Translation) -> list[str]:
+    """The English of each sentence in the review table ``rows`` (a list of rows, a table payload with
+    ``data``, or a pandas frame). Only the English column counts: edits to other columns are ignored."""
+    rows = table_rows(rows)
     if len(rows) != len(machine.segments):
         raise TranslateError(f"The review table has {len(rows)} rows but the article has "
                              f"{len(machine.segments)} sentences: translate the article again.")
@@ -68,6 +73,34 @@ def english_of(rows: Any, machine: Translation) -> list[str]:
                                  "translate the article again.")
         english.append("" if row[ENGLISH] is None else str(row[ENGLISH]))
     return english
+
+
+def match_rows(rows: Any, machine: Translation) -> tuple[list[str], str]:
+    """The English of each sentence from a review table whose rows may have been added, deleted or
+    moved in the browser (its cell menu allows it): rows are matched to sentences by their Arabic, in
+    order; a sentence without a row gets the machine's English back. Also returns what was not
+    matched, in words ("" when the table is whole)."""
+    rows = table_rows(rows)
+    english, restored, start = [], [], 0
+    for number, segment in enumerate(machine.segments, start=1):
+        found = next((k for k in range(start, len(rows)) if len(rows[k]) > ENGLISH
+                      and normalize(str(rows[k][ARABIC] or "")) == normalize(segment.source)), None)
+        if found is None:
+            english.append(segment.target)
+            restored.append(str(number))
+            continue
+        english.append("" if rows[found][ENGLISH] is None else str(rows[found][ENGLISH]))
+        start = found + 1
+    ignored = len(rows) - (len(machine.segments) - len(restored))
+    problems = []
+    if ignored:
+        problems.append(f"{ignored} row{'s' if ignored > 1 else ''} that {'are' if ignored > 1 else 'is'} "
+                        "not a sentence of the article left out")
+    if restored:
+        problems.append(f"the machine English of sentence{'s' if len(restored) > 1 else ''} "
+                        f"{', '.join(restored)} put back")
+    note = f"The review table keeps one row per sentence: {'; '.join(problems)}." if problems else ""
+    return english, note
 
 
 def tidy(english: str) -> str:
