@@ -352,3 +352,27 @@ def test_app_script_removes_its_temporary_files_when_stopped(memorised_marian, m
             process.wait()
     assert not [p.name for p in temp.iterdir() if p.name.startswith("khabar-")]
     assert list(uploads.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_login_page_works_in_a_real_browser(locked_server) -> None:
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("KHABAR_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.goto(locked_server)
+        page.get_by_label("username").fill("sara")
+        page.get_by_label("password").fill("other")
+        page.get_by_role("button", name="Login").click()
+        expect(page.locator("#arabic-input textarea")).to_be_visible(timeout=60_000)
+        browser.close()
