@@ -276,3 +276,17 @@ def test_download_path_probes_get_404(url, probe: str) -> None:
     answer = httpx.get(f"{url}/download_file/{probe}", timeout=30)
     assert answer.status_code == 404
     assert "root:" not in answer.text
+
+
+def test_the_full_app_serves_the_api_beside_the_editors_page(translator) -> None:
+    from web.server import create_app
+
+    address, stop = start(create_app(Service(translator, None), ui=True))
+    try:
+        answer = httpx.post(f"{address}/translate", json={"q": P[4][0], "source": "ar", "target": "en"}, timeout=60)
+        assert answer.json() == {"translatedText": P[4][1]}
+        page = httpx.get(f"{address}/", timeout=60, follow_redirects=True)
+        assert page.status_code == 200 and "gradio" in page.text.lower()
+        assert httpx.get(f"{address}/languages", timeout=30).json()[0]["code"] == "ar"
+    finally:
+        stop()
