@@ -86,7 +86,7 @@ def folders(cluster, tmp_path_factory, memorised_marian, memorised_mt5) -> dict:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_bytes(data)
     common = ["--model", str(memorised_marian), "--beams", "1", "--summary-model", str(memorised_mt5),
-              "--max-bytes", "60000"]
+              "--max-bytes", "60000", "--group-size", "8"]  # 6 batches of the local worker: work for both actors
     statuses = {"local": main([str(source), str(base / "local"), *common]),
                 "ray": main([str(source), str(base / "ray"), *common, "--backend", "ray", "--workers", "2"])}
     return {"source": source, "local": base / "local", "ray": base / "ray", "common": common,
@@ -183,6 +183,32 @@ def test_a_worker_killed_mid_run_is_replaced_and_every_file_is_done_once(cluster
         assert (out / name.replace(".txt", ".en.txt")).read_text("utf-8") == english
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert files == sorted([MANIFEST, LOCK_NAME] + [o for r in found.values() for o in r["outputs"]])  # no temporaries
+
+
+def test_a_driver_killed_mid_run_resumes_on_the_next_run(cluster, tmp_path, memorised_marian) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    expected = write_articles(source, GOOD)
+    common = [str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--no-summary", "--backend",
+              "ray", "--address", cluster, "--group-size", "1"]
+    first = run_cli(*common)
+    deadline = time.monotonic() + 180
+    while manifest_lines(out) < 3 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    first.kill()
+    first.wait()
+    recorded = {json.loads(line)["input"] for line in (out / MANIFEST).read_text("utf-8").split("\n")[:-1]}
+    assert 3 <= len(recorded) < GOOD, "the kill landed mid-run"
+
+    second = run_cli(*common)
+    _, err = second.communicate(timeout=240)
+    assert second.returncode == 0, err.decode()
+    assert f"done {GOOD} (unchanged {len(recorded)}), failed 0" in err.decode()  # nothing recorded is redone
+    found = records(out)
+    assert len(found) == GOOD and {r["status"] for r in found.values()} == {"done"}
+    for name, english in expected.items():
+        assert (out / name.replace(".txt", ".en.txt")).read_text("utf-8") == english
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted([MANIFEST, LOCK_NAME] + [o for r in found.values() for o in r["outputs"]])
 
 
 def test_a_pool_that_cannot_be_placed_exits_2_with_a_clear_message(cluster, tmp_path, memorised_marian) -> None:

@@ -1,8 +1,11 @@
 """The batch job on Ray Data (``--backend ray``): the same driver, the same worker, an actor pool in between.
 
 - The driver (:class:`translate.batch.Run`) plans the inputs, decides what to skip and records bad files, as
-  locally. The jobs left to translate go to Ray as rows (``ray.data.from_items``), in at least two blocks per
-  actor so that every actor gets work and a lost actor costs one block.
+  locally. It cuts the jobs left to translate into the local worker's own batches (``--group-size`` texts,
+  the same files together), so that every sentence is translated beside the same neighbours as locally and
+  the outputs are the same to the last digit of every score. Each batch goes to Ray as one row
+  (``ray.data.from_items``), one block per batch, so that every actor gets work while batches remain and a
+  lost actor costs one batch.
 - ``map_batches`` runs :class:`ArticleWorker` on an actor pool (``ActorPoolStrategy(size=N)``). Each actor
   builds the translator and summariser from the run configuration once, checks that they have the driver's
   signature, and runs a :class:`translate.batch.Worker`, which writes each file's outputs atomically into OUT_DIR
@@ -19,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import math
 import os
 import warnings
 from collections.abc import Iterable, Iterator
@@ -67,25 +69,44 @@ def check_fits(nodes: list[dict], workers: int, cpus: float, gpus: float) -> Non
                              "(fractions such as 0.5 are allowed)")
 
 
-def job_row(job: Job) -> str:
-    """A job as one JSON text; every text and path as hexadecimal bytes, so names that are not UTF-8
-    travel exactly."""
+def batch_row(jobs: list[Job]) -> str:
+    """A batch of jobs as one JSON text; every text and path as hexadecimal bytes, so names that are not
+    UTF-8 travel exactly."""
     def encode(value: Any) -> Any:
         if value is None:
             return None
         return ["path" if isinstance(value, Path) else "text", os.fsencode(value).hex()]
-    return json.dumps({item.name: encode(getattr(job, item.name)) for item in dataclasses.fields(Job)})
+    return json.dumps([{item.name: encode(getattr(job, item.name)) for item in dataclasses.fields(Job)}
+                       for job in jobs])
 
 
-def row_job(text: str) -> Job:
-    """The job :func:`job_row` wrote."""
+def row_batch(text: str) -> list[Job]:
+    """The jobs :func:`batch_row` wrote."""
     def decode(value: Any) -> Any:
         if value is None:
             return None
         kind, data = value
         name = os.fsdecode(bytes.fromhex(data))
         return Path(name) if kind == "path" else name
-    return Job(**{key: decode(value) for key, value in json.loads(text).items()})
+    return [Job(**{key: decode(value) for key, value in job.items()}) for job in json.loads(text)]
+
+
+def local_batches(worker: Worker, jobs: list[Job]) -> list[list[Job]]:
+    """``jobs`` cut where the local worker cuts them: a batch closes once its files hold ``group_units``
+    texts; files that will not be translated (unreadable, empty, not Arabic) ride along without counting.
+    Each file is read and parsed here to count its texts (the worker's own reading, so the count is its)."""
+    batches: list[list[Job]] = [[]]
+    units = 0
+    for job in jobs:
+        batches[-1].append(job)
+        prepared = worker._prepare(job)
+        if isinstance(prepared, Record):
+            continue
+        units += len(prepared[2].units)
+        if units >= worker.group_units:
+            batches.append([])
+            units = 0
+    return [batch for batch in batches if batch]
 
 
 def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
@@ -98,7 +119,7 @@ def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
 
 class ArticleWorker:
     """One actor of the pool: builds the models from the run configuration once, then translates batches of
-    jobs (rows made by :func:`job_row`) and returns their manifest lines."""
+    jobs (rows made by :func:`batch_row`, each one batch of the local worker) and returns their manifest lines."""
 
     def __init__(self, config: RunConfig, in_dir: str, out_dir: str, made_by: dict[str, Any], *, text_field: str,
                  max_bytes: int, group_units: int) -> None:
@@ -118,8 +139,8 @@ class ArticleWorker:
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
-        jobs = [row_job(text) for text in batch.column("job").to_pylist()]
-        lines = [record.to_json() for record in self.worker.process(jobs)]
+        lines = [record.to_json() for text in batch.column("jobs").to_pylist()
+                 for record in self.worker.process(row_batch(text))]
         return pa.table({"record": pa.array(lines, type=pa.string())})
 
 
@@ -153,6 +174,7 @@ class RayBackend:
 
     def _init(self) -> None:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unless asked
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's core logs stay in its session folder
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         try:
             if self.address:
@@ -201,16 +223,19 @@ class RayBackend:
     def _dataset(self, worker: Worker, todo: list[Job]) -> Any:
         from ray.data import ActorPoolStrategy, DataContext
 
+        for handler in logging.getLogger("ray.data").handlers:  # Ray Data's own file logs are kept
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+                handler.setLevel(logging.ERROR)
         context = DataContext.get_current()
         context.enable_progress_bars = False  # the driver shows files done out of total
         context.print_on_execution_start = False
-        blocks = min(len(todo), max(2 * self.workers, math.ceil(len(todo) / worker.group_units)))
-        rows = [{"job": job_row(job)} for job in todo]
+        rows = [{"jobs": batch_row(batch)} for batch in local_batches(worker, todo)]
         config = self.config if self.config.threads else self.config.replace(threads=max(1, int(self.cpus)))
         with warnings.catch_warnings():  # max_task_retries has no named parameter in Ray Data 2.60
             warnings.simplefilter("ignore", ray.util.annotations.RayDeprecationWarning)
-            return ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
-                ArticleWorker, compute=ActorPoolStrategy(size=self.workers), batch_size=None, batch_format="pyarrow",
+            return ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+                ArticleWorker, compute=ActorPoolStrategy(size=min(self.workers, len(rows))),  # no idle actors
+                batch_size=1, batch_format="pyarrow",
                 num_cpus=self.cpus, num_gpus=self.gpus or None, max_task_retries=TASK_RETRIES,
                 fn_constructor_args=(config, os.fsdecode(worker.in_dir), os.fsdecode(worker.out_dir), worker.made_by),
                 fn_constructor_kwargs={"text_field": worker.text_field, "max_bytes": worker.max_bytes,
