@@ -7,7 +7,7 @@ once with ``--backend ray --workers 2``, each in its own process: the wall time 
 (and, for Ray, starting a local Ray instance and its actors, each loading the model). It prints articles per
 minute for each, the ratio, and checks that both made the same outputs.
 
-    python bench/ray_scaling.py                 # 40 articles: a few minutes on 2 cores
+    python bench/ray_scaling.py                 # 80 articles: a few minutes on 2 cores
     python bench/ray_scaling.py --articles 200  # a longer run shows the steady rate better
 """
 
@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 
+GROUP = 8  # texts per batch, the same for both backends: 80 articles make 20 batches to share between actors
 REPORT = re.compile(r"done (\d+) \(unchanged \d+\), failed (\d+).*?in ([\d.]+)s")
 
 
@@ -48,7 +49,7 @@ def run(backend: list[str], source: Path, out: Path, model: Path, cache: Path) -
     env = {key: value for key, value in os.environ.items() if key != "OMP_NUM_THREADS"}  # every core, as a user
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", KHABAR_CACHE_DIR=str(cache))
     command = [sys.executable, "-m", "translate.batch", str(source), str(out), "--model", str(model), "--beams", "1",
-               "--engine", "ctranslate2", "--no-summary", *backend]
+               "--engine", "ctranslate2", "--no-summary", "--group-size", str(GROUP), *backend]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -67,7 +68,7 @@ def same_outputs(one: Path, other: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=40, help="articles to translate (default 40)")
+    parser.add_argument("--articles", type=int, default=80, help="articles to translate (default 80)")
     parser.add_argument("--workers", type=int, default=2, help="Ray actors (default 2)")
     args = parser.parse_args(argv)
     import speed
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         identical = same_outputs(folder / "local", folder / "ray")
     print(f"{args.articles} articles, Marian-base shape (random weights), CTranslate2 int8, greedy, "
-          f"{os.cpu_count()} CPU cores")
+          f"--group-size {GROUP}, {os.cpu_count()} CPU cores")
     print(f"{'backend':<16}{'wall s':>8}{'run s':>8}{'articles/min':>14}")
     for name, result in results.items():
         rate = result["done"] / result["wall"] * 60
