@@ -4,6 +4,7 @@ serves the module; drivers in subprocesses connect to it with ``--address``."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -298,3 +299,54 @@ def test_ctrl_c_stops_the_run_and_the_ray_it_started(tmp_path, memorised_marian)
         time.sleep(0.2)
     assert {pid: line for pid, line in started.items() if running(pid)} == {}  # raylet, GCS, workers: all gone
     assert manifest_lines(out) < GOOD
+
+
+def test_workers_that_would_not_make_what_the_driver_planned_stop_the_run(cluster, tmp_path, memorised_marian) -> None:
+    from translate import Translator
+    from translate.backends.ray import RayBackend
+    from translate.batch import Run
+    from translate.config import RunConfig
+    from translate.errors import TranslateError
+
+    source, out = tmp_path / "in", tmp_path / "out"
+    write_articles(source, 2)
+    workers = RunConfig(model=str(memorised_marian), beams=2, summary=False)  # the driver decodes with 1 beam
+    with RayBackend(workers, workers=1) as backend:
+        run = Run(source, out, Translator(str(memorised_marian), beams=1), None, log=io.StringIO(), backend=backend)
+        with pytest.raises(TranslateError) as error:
+            run.execute()
+    assert "would not make what the driver planned" in str(error.value)
+    assert "translation.decoding.beams 2 here, 1 on the driver" in str(error.value)
+    assert not list(out.rglob("*.en.txt"))
+
+
+NODES = [  # (each node's CPUs and GPUs, workers, CPUs and GPUs per worker, the error or None)
+    ([(2, 0)], 2, 0.5, 0, None),
+    ([(2, 0)], 2, 1, 0, None),
+    ([(2, 0)], 4, 1, 0, "cannot schedule 4 workers with 1 CPU each: the Ray cluster has 2 CPUs, room for 2"),
+    ([(1, 0), (1, 0)], 1, 1.5, 0, "cannot schedule 1 workers with 1.5 CPU each: the Ray cluster has 2 CPUs, "
+                                  "room for 0"),
+    ([(8, 1), (8, 1)], 4, 1, 0.5, None),
+    ([(8, 1), (8, 0)], 4, 1, 0.5, "cannot schedule 4 workers with 1 CPU and 0.5 GPU each: the Ray cluster has "
+                                  "16 CPUs and 1 GPUs, room for 2"),
+    ([(16, 0)], 1, 1, 1, "--gpus-per-worker 1 asks for GPUs, but the Ray cluster has none"),
+    ([(4, 0)], 3, 0, 0, None),
+]
+
+
+@pytest.mark.parametrize(("nodes", "workers", "cpus", "gpus", "error"), NODES,
+                         ids=["fractions fit", "whole CPUs fit", "too many workers", "no node big enough",
+                              "half GPUs on two nodes", "GPUs on one node only", "GPUs asked, none there",
+                              "no CPUs asked"])
+def test_a_pool_is_placed_node_by_node(nodes, workers, cpus, gpus, error) -> None:
+    from translate.backends import BackendSetting
+    from translate.backends.ray import check_fits
+
+    listed = [{"Alive": True, "Resources": {"CPU": float(c), **({"GPU": float(g)} if g else {})}} for c, g in nodes]
+    listed.append({"Alive": False, "Resources": {"CPU": 64.0, "GPU": 8.0}})  # a node that is gone counts for nothing
+    if error is None:
+        check_fits(listed, workers, cpus, gpus)
+        return
+    with pytest.raises(BackendSetting) as raised:
+        check_fits(listed, workers, cpus, gpus)
+    assert str(raised.value).startswith(error)

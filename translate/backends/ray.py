@@ -23,6 +23,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -209,8 +210,7 @@ class RayBackend:
                 seen.add(record.input)
                 yield record
         except ray.exceptions.RayError as error:
-            raise TranslateError(f"the Ray job stopped: {_cause(error)}; the manifest keeps what was done, "
-                                 "run again to resume") from None
+            raise _worker_error(error) from None
         finally:
             for stale in stale_temporaries(worker.out_dir, exclude=[worker.in_dir]):
                 log.info("removing %s, left by a worker that was stopped mid-write", stale)
@@ -242,15 +242,20 @@ class RayBackend:
                                        "group_units": worker.group_units})
 
 
-def _cause(error: BaseException) -> str:
-    """The message of the innermost error inside a Ray error (a worker's own error as it was raised)."""
-    inner: BaseException = error
-    seen = {id(inner)}
-    while True:
-        nested = getattr(inner, "cause", None) or inner.__cause__
-        if not isinstance(nested, BaseException) or id(nested) in seen:
-            break
-        seen.add(id(nested))
-        inner = nested
-    text = str(inner).strip()
-    return f"{type(inner).__name__}: {text.splitlines()[-1]}" if text else type(inner).__name__
+def _worker_error(error: BaseException) -> TranslateError:
+    """The error to stop the run with: a worker's own :class:`TranslateError` (a full disk, a model that
+    cannot load, another signature), found in the Ray error's causes or in the traceback text Ray keeps of
+    an actor that died in its constructor; else Ray's own message."""
+    seen: set[int] = set()
+    inner: BaseException | None = error
+    while isinstance(inner, BaseException) and id(inner) not in seen:
+        if isinstance(inner, TranslateError):
+            return inner
+        seen.add(id(inner))
+        inner = getattr(inner, "cause", None) or inner.__cause__
+    said = re.findall(r"TranslateError: (.+)", str(error))
+    if said:
+        return TranslateError(said[-1].strip())
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    return TranslateError(f"the Ray job stopped: {lines[-1].strip() if lines else type(error).__name__}; the "
+                          "manifest keeps what was done, run again to resume")
