@@ -350,3 +350,20 @@ def test_a_pool_is_placed_node_by_node(nodes, workers, cpus, gpus, error) -> Non
     with pytest.raises(BackendSetting) as raised:
         check_fits(listed, workers, cpus, gpus)
     assert str(raised.value).startswith(error)
+
+
+def test_actors_converting_for_ctranslate2_at_once_share_one_conversion(tmp_path, memorised_marian,
+                                                                         memorised_mt5) -> None:
+    source, out, local = tmp_path / "in", tmp_path / "out", tmp_path / "local"
+    write_articles(source, 8)
+    common = ["--model", str(memorised_marian), "--beams", "1", "--summary-model", str(memorised_mt5),
+              "--engine", "ctranslate2", "--group-size", "2"]
+    env = {**os.environ, "KHABAR_CACHE_DIR": str(tmp_path / "cold")}  # nothing converted yet, for this Ray
+    process = subprocess.run([sys.executable, "-m", "translate.batch", str(source), str(out), *common,
+                              "--backend", "ray"], cwd=ROOT, env=env, capture_output=True, timeout=240)
+    assert process.returncode == 0, process.stderr.decode()
+    found = records(out)
+    assert {r["status"] for r in found.values()} == {"done"}
+    assert [r["summary_error"] for r in found.values() if r["input"] == "part0/s00.txt"] == [None]
+    assert main([str(source), str(local), *common]) == 0
+    assert tree(out) == tree(local)

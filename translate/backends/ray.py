@@ -19,7 +19,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import json
 import logging
 import os
@@ -36,6 +38,7 @@ from translate.batch import Job, Record, Worker
 from translate.config import RunConfig, digest, signature
 from translate.errors import TranslateError
 from translate.files import stale_temporaries
+from translate.settings import cache_dir
 
 __all__ = ["TASK_RETRIES", "ArticleWorker", "RayBackend", "check_fits"]
 
@@ -118,6 +121,31 @@ def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
     return [] if mine == theirs else [f"{where or 'signature'} {theirs!r} here, {mine!r} on the driver"]
 
 
+@contextlib.contextmanager
+def node_lock() -> Iterator[None]:
+    """Hold an exclusive lock on this node's model cache (``KHABAR_CACHE_DIR``), waiting for it."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / ".khabar-actors.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def convert_once(translator: Any, summarizer: Any | None) -> None:
+    """Convert for CTranslate2 (or find in the cache) every model the run uses on that engine."""
+    from translate.engines import converted_model
+
+    if translator.engine_name == "ctranslate2":
+        translator.engine  # noqa: B018 - converted and loaded here, once
+    if summarizer is not None and summarizer.engine_name == "ctranslate2":
+        converted_model(summarizer.loaded.name, summarizer.effective_compute_type)
+        if summarizer.strategy == "translate-back" and summarizer.back_translator.engine_name == "ctranslate2":
+            summarizer.back_translator.engine  # noqa: B018
+
+
 class ArticleWorker:
     """One actor of the pool: builds the models from the run configuration once, then translates batches of
     jobs (rows made by :func:`batch_row`, each one batch of the local worker) and returns their manifest lines."""
@@ -129,6 +157,8 @@ class ArticleWorker:
 
         translator = Translator.from_config(config)
         summarizer = Summarizer.from_config(config) if config.summary else None
+        with node_lock():  # the actors of a node would convert the same model into its cache at once
+            convert_once(translator, summarizer)
         here = signature(translator, summarizer)
         if digest(here) != digest(made_by):
             raise TranslateError("this worker would not make what the driver planned (" +
