@@ -41,8 +41,8 @@ BAD_IDS = ["empty", "binary", "no Arabic", "broken jsonl", "corrupt docx", "too 
 @pytest.fixture(scope="module")
 def cluster() -> str:
     """A local Ray instance with 2 CPUs for the whole module; its address for drivers in subprocesses."""
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=96 * 1024 * 1024,
-             logging_level=logging.ERROR)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
+             object_store_memory=96 * 1024 * 1024, logging_level=logging.ERROR)
     try:
         yield ray.get_runtime_context().gcs_address
     finally:

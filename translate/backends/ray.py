@@ -211,7 +211,8 @@ class RayBackend:
             if self.address:
                 ray.init(address=self.address, **quiet)
             else:
-                ray.init(include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES, **quiet)
+                ray.init(address="local", include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                         **quiet)  # a new instance, even where "ray start" runs one
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
             raise BackendSetting(f"cannot connect to {where}: {error}") from None
