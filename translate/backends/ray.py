@@ -252,25 +252,25 @@ class RayBackend:
                              signature=worker.made_by)
 
     def _dataset(self, worker: Worker, todo: list[Job]) -> Any:
-        from ray.data import ActorPoolStrategy, DataContext
+        from ray.data import ActorPoolStrategy
 
         for handler in logging.getLogger("ray.data").handlers:  # Ray Data's own file logs are kept
             if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
                 handler.setLevel(logging.ERROR)
-        context = DataContext.get_current()
-        context.enable_progress_bars = False  # the driver shows files done out of total
-        context.print_on_execution_start = False
         rows = [{"jobs": batch_row(batch)} for batch in local_batches(worker, todo)]
         config = self.config if self.config.threads else self.config.replace(threads=max(1, int(self.cpus)))
         with warnings.catch_warnings():  # max_task_retries has no named parameter in Ray Data 2.60
             warnings.simplefilter("ignore", ray.util.annotations.RayDeprecationWarning)
-            return ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
                 ArticleWorker, compute=ActorPoolStrategy(size=min(self.workers, len(rows))),  # no idle actors
                 batch_size=1, batch_format="pyarrow",
                 num_cpus=self.cpus, num_gpus=self.gpus or None, max_task_retries=TASK_RETRIES,
                 fn_constructor_args=(config, os.fsdecode(worker.in_dir), os.fsdecode(worker.out_dir), worker.made_by),
                 fn_constructor_kwargs={"text_field": worker.text_field, "max_bytes": worker.max_bytes,
                                        "group_units": worker.group_units})
+        dataset.context.enable_progress_bars = False  # the driver shows files done out of total
+        dataset.context.print_on_execution_start = False  # (this dataset's own settings, not the process's)
+        return dataset
 
 
 def _worker_error(error: BaseException) -> TranslateError:
