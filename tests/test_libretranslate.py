@@ -290,3 +290,10 @@ def test_the_full_app_serves_the_api_beside_the_editors_page(translator) -> None
         assert httpx.get(f"{address}/languages", timeout=30).json()[0]["code"] == "ar"
     finally:
         stop()
+
+
+def test_the_api_applies_the_apps_checks_after_normalising(url) -> None:
+    expanding = "ﷺ " * 30_000  # 60,000 characters that normalise into about 570,000
+    answer = httpx.post(f"{url}/translate", json={"q": expanding, "source": "ar", "target": "en"}, timeout=60)
+    assert answer.status_code == 400
+    assert "100,000" in answer.json()["error"]

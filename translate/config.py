@@ -27,6 +27,7 @@ TOKENS_PER_CHAR = 0.5  # usual model tokens per Arabic character; the token boun
 ARTICLE_MAX_TOKENS = int(4 * TOKENS_PER_CHAR * ARTICLE_MAX_CHARS)
 FILE_MAX_BYTES = 10 * 1024 * 1024  # one input file (batch job default, app uploads)
 FILE_MAX_CHARS = 200_000  # text characters in one uploaded file (app, HTTP API)
+FILES_PER_UPLOAD = 20  # files in one upload request of the app's Files tab
 DOCX_MAX_RATIO = 50  # a .docx may unpack to at most 50x its size ...
 DOCX_MAX_UNPACKED = 200 * 1024 * 1024  # ... and at most 200 MB ...
 DOCX_MAX_ENTRIES = 2_000  # ... in at most this many archive entries

@@ -34,7 +34,7 @@ from translate.config import (
 )
 from translate.errors import TranslateError
 from translate.settings import setting
-from translate.text import check_article, has_arabic
+from translate.text import has_arabic
 from web.service import Busy, Service
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,6 @@ class LibreTranslateApi:
 
     def _translate(self, texts: list[str], form: str) -> list[tuple[str, list[dict[str, Any]]]]:
         """Translate each text (its markup kept for html); one turn on the models for all of them."""
-        strip = not self.service.config.keep_diacritics
         with self.service.slot():
             out = []
             for text in texts:
@@ -250,7 +249,7 @@ class LibreTranslateApi:
                 elif form == "html":
                     out.append((self._translate_document(Path("q.html"), text.encode("utf-8")).decode("utf-8"), []))
                 else:
-                    article = check_article(text, max_chars=ARTICLE_MAX_CHARS, strip_diacritics=strip)
+                    article = self.service.article(text)
                     translation = self.service.translator.translate(article)
                     out.append((translation.text, [segment_record(s) for s in translation.segments]))
             return out

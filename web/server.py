@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.config import FILE_MAX_BYTES, QUEUE_SIZE, REQUEST_MAX_BYTES
+from translate.config import FILE_MAX_BYTES, FILES_PER_UPLOAD, QUEUE_SIZE, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
 from web.service import Service
 
@@ -37,7 +37,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-FILES_PER_UPLOAD = 20  # files in one upload request of the Files tab, each at most FILE_MAX_BYTES
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's file uploads
 FILE_PATHS = ("/translate_file",)  # the API's one-file upload
 LOGIN_PATHS = ("/login", "/login/")
