@@ -137,3 +137,19 @@ def test_engines_count_the_tokens_they_generate(memorised_marian, engine: str) -
     assert translator.engine.generated_tokens == expected
     hypotheses = translator.translate_pieces([factory.PAIRS[0][0]])
     assert hypotheses[0].tokens == len(tokenizer(text_target=factory.PAIRS[0][1])["input_ids"])
+
+
+def test_a_conversion_finished_first_by_another_process_is_kept(tmp_path) -> None:
+    from translate.engines import _publish
+
+    theirs, mine = tmp_path / "cache" / "model-int8-key", tmp_path / "staging" / "model"
+    for folder, owner in ((theirs, "theirs"), (mine, "mine")):
+        folder.mkdir(parents=True)
+        (folder / "model.bin").write_text(owner)
+    _publish(mine, theirs)  # the rename fails (the folder is there and not empty): theirs is kept
+    assert (theirs / "model.bin").read_text() == "theirs"
+    broken = tmp_path / "cache" / "half-written"
+    (broken / "junk").parent.mkdir(parents=True)
+    (broken / "junk").write_text("x")
+    with pytest.raises(OSError):  # a folder in the way that is no finished conversion is an error
+        _publish(mine, broken)

@@ -234,6 +234,16 @@ def _use_post_norm_bart() -> None:
     converters.register_loader("BartConfig")(PostNormBartLoader)
 
 
+def _publish(converted: Path, target: Path) -> None:
+    """Rename a finished conversion into the cache; when another process (an app and a batch run,
+    two Ray actors) finished the same conversion first, keep theirs."""
+    try:
+        os.replace(converted, target)
+    except OSError:
+        if not (target / "model.bin").is_file():
+            raise
+
+
 def converted_model(name: str, quantization: str) -> Path:
     """Convert ``name`` to CTranslate2 once and cache it, keyed by the model files and settings."""
     import ctranslate2
@@ -253,7 +263,7 @@ def converted_model(name: str, quantization: str) -> Path:
         TransformersConverter(name, low_cpu_mem_usage=True).convert(
             str(staging / "model"), quantization=quantization, force=True
         )
-        os.replace(staging / "model", target)
+        _publish(staging / "model", target)
     except Exception as error:  # the converter raises many types for unsupported models
         raise TranslateError(
             f"Could not convert the model '{name}' for the CTranslate2 engine: {str(error)[:300]}. "
