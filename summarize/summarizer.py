@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -108,6 +109,18 @@ class Summarizer:
                                          max_sentences=config.sentences),
                    engine=config.effective_summary_engine, compute_type=config.compute_type, dtype=config.dtype,
                    threads=config.threads)
+
+    def with_glossary(self, glossary: Glossary | str | Path | None) -> Summarizer:
+        """This summariser with another glossary (or none), sharing its models: a shallow copy, made
+        once the models built on first use (the CTranslate2 translator, translate-back's en→ar
+        translator) are built, so that no copy builds its own."""
+        if self.strategy == "translate-back":
+            self.back_translator  # noqa: B018 - property that builds it
+        if self.engine_name == "ctranslate2" and self._ctranslate2 is None:
+            self._ctranslate2 = ctranslate2_translator(self.loaded, self.effective_compute_type, threads=self.threads)
+        twin = copy.copy(self)
+        twin.glossary = as_glossary(glossary)
+        return twin
 
     def signature(self) -> dict:
         """What decides this summariser's output: strategy, models and revisions, generation settings."""
