@@ -18,10 +18,10 @@ from gradio_client import Client, handle_file
 from test_batch import make_docx
 from test_server import live
 
-from app import unique_names
 from summarize import Summarizer
 from translate import Translator
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_CHARS
+from web.handlers import unique_names
 from web.server import create_app
 from web.service import Service
 

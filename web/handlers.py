@@ -1,0 +1,308 @@
+"""The web app's event handlers: plain functions that take the :class:`~web.service.Service` first, so
+that each can be called and tested alone; :func:`app.build_app` only wires them to the page.
+
+Handlers answer bad input with ``gr.Error`` in the words of the page. The Paste tab's glossary (an
+uploaded file and an editable table) joins the server's for one request: :func:`request_glossary`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from summarize import Summarizer
+from translate import TranslateError, Translation
+from translate.batch import Record, Run
+from translate.config import FILE_MAX_BYTES, FILE_MAX_CHARS
+from translate.config import signature as run_signature
+from translate.formats import parse
+from translate.glossary import Glossary
+from translate.language import language_warnings
+from translate.translator import Translator
+from web import review
+from web.service import Service
+
+NO_SUMMARIES = "Summaries are switched off on this server."
+
+
+@dataclass(frozen=True)
+class Reviewing:
+    """What the Paste tab keeps between events (its ``gr.State``): the article under review and the
+    glossary it was translated with, which the re-checks of the editor's changes use too."""
+
+    session: review.Session
+    glossary: Glossary | None = None
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def checked(service: Service, text: str) -> str:
+    """The length checked first, then the normalised article checked again (characters and tokens)."""
+    try:
+        return service.article(text)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+
+
+def request_glossary(service: Service, upload: str | Path | None = None, rows: Any = None) -> Glossary | None:
+    """The glossary of one request: the server's (``--glossary``, ``KHABAR_GLOSSARY``), then an uploaded
+    glossary file, then the rows of the page's glossary table (empty rows skipped). None without any.
+
+    Raises ``gr.Error`` with the glossary's own message: a bad file or row, or an Arabic term given
+    two English forms in two of them (both places named)."""
+    try:
+        parts = [service.translator.glossary, Glossary.load(upload) if upload else None,
+                 Glossary.from_rows(review.table_rows(rows))]
+        glossary = None
+        for part in parts:
+            if part is not None and part.entries:
+                glossary = part if glossary is None else glossary.merge(part)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    return glossary
+
+
+def models_for(service: Service, glossary: Glossary | None) -> tuple[Translator, Summarizer | None]:
+    """The service's translator and summariser with ``glossary``: the same models and cache, or the
+    service's own objects when they already carry that glossary."""
+    translator, summarizer = service.translator, service.summarizer
+    if glossary != translator.glossary:
+        translator = translator.with_glossary(glossary)
+    if summarizer is not None and glossary != summarizer.glossary:
+        summarizer = summarizer.with_glossary(glossary)
+    return translator, summarizer
+
+
+def summary_note(result) -> str:
+    """What the status says of a summary: what it covers, and its flags to check."""
+    return f"Summary of the {result.coverage}." + (f" Check: {', '.join(result.flags)}." if result.flags else "")
+
+
+def review_rows(translation: Translation, machine: Translation | None = None) -> list[list]:
+    """One table row per sentence: number, Arabic, English, confidence (0–100) and flags with details."""
+    return review.rows(translation, machine)
+
+
+def review_table(translation: Translation, machine: Translation | None = None) -> dict:
+    """The review table, flagged rows highlighted and edited rows (those differing from ``machine``) tinted."""
+    return review.table(translation, machine)
+
+
+def export_files(service: Service, state: Reviewing, current: Translation) -> list[str]:
+    """The current translation as .txt, .docx and .json files (machine and edited side by side), signed
+    by the translator and summariser of the request's glossary."""
+    translator, summarizer = models_for(service, state.glossary)
+    return review.export(service.scratch(), state.session.machine, current, summary=state.session.summary,
+                         signature=run_signature(translator, summarizer))
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """One input name per upload: a repeated ``story.txt`` becomes ``story (2).txt``, ``story (3).txt`` ..."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, number = name, 1
+        while candidate.lower() in taken:
+            number += 1
+            candidate = f"{stem} ({number}){suffix}"
+        taken.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def upload_problem(path: Path) -> str | None:
+    """Why an uploaded file is refused before translation (its size, its text length, or what its
+    reader says, e.g. a .docx bomb), or None when it may go on."""
+    try:
+        size = path.stat().st_size
+        if size > FILE_MAX_BYTES:
+            return f"the file is {size:,} bytes; the limit is {FILE_MAX_BYTES:,} bytes per file"
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot read the file ({error.strerror})"
+    if not data.strip():
+        return None  # the batch job says "the file is empty"
+    try:
+        chars = sum(len(unit) for unit in parse(path, data).units)
+    except TranslateError as error:
+        return str(error)
+    if chars > FILE_MAX_CHARS:
+        return (f"the file holds {chars:,} characters of text; the limit is {FILE_MAX_CHARS:,} "
+                "characters per file. Split it into smaller files")
+    return None
+
+
+def current_of(state: Reviewing | None, rows: Any) -> Translation:
+    """The translation with the English of the review table ``rows``, edited sentences checked again
+    (with the request's glossary)."""
+    if state is None:
+        raise gr.Error("Translate an article first: the review table belongs to a translation.")
+    english, note = review.match_rows(rows, state.session.machine)  # rows added or deleted in the browser
+    if note:
+        gr.Warning(note)
+    try:
+        return review.edit(state.session, english, glossary=state.glossary)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+
+
+# --- handlers --------------------------------------------------------------------------------------
+
+def translate(service: Service, text: str) -> tuple[str, list[list]]:
+    """Translate an Arabic article; returns the English and one review row per sentence."""
+    article = checked(service, text)
+    try:
+        translation = service.translator.translate(article)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    return translation.text, review_rows(translation)
+
+
+def summarize(service: Service, text: str) -> tuple[str, str, str]:
+    """Summarise an Arabic article; returns the English summary, the Arabic summary and the flags."""
+    article = checked(service, text)
+    if service.summarizer is None:
+        raise gr.Error(NO_SUMMARIES)
+    try:
+        english = service.translator.translate(article).text
+        summary = service.summarizer.summarize(arabic=article, english=english)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    return summary.english, summary.arabic, ", ".join(summary.flags)
+
+
+def run_article(service: Service, text: str, with_summary: bool, glossary_file: str | None = None,
+                glossary_rows: Any = None) -> Iterator[tuple]:
+    """The paste tab: stream the translation paragraph by paragraph, then add the summaries. An optional
+    glossary file (.tsv or .csv) and glossary table rows (Arabic, English, English variants, Arabic
+    house form, note) join the server's glossary for this article."""
+    article = checked(service, text)
+    glossary = request_glossary(service, glossary_file, glossary_rows)  # a bad glossary: nothing translated
+    translator, summarizer = models_for(service, glossary)
+    warning = " ".join(language_warnings(article))  # mixed languages: said in the status, not refused
+    translation = None
+    try:
+        for translation in translator.translate_progressively(article, step_pieces=1):  # by paragraph
+            yield translation.text, review_table(translation), "", "", None, f"Translating… {warning}".strip(), None
+        summary, note = None, ""
+        if with_summary and summarizer is not None:
+            yield translation.text, review_table(translation), "", "", None, "Summarising…", None
+            try:
+                result = summarizer.summarize(arabic=article, english=translation.text)
+                summary, note = asdict(result) | {"of": "machine"}, summary_note(result)
+            except TranslateError as error:
+                note = f"No summary: {error}"
+        session = review.Session.start(article, translation, summary=summary,
+                                       strip_diacritics=translator.strip_diacritics)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    state = Reviewing(session, glossary)
+    yield (translation.text, review_table(translation), summary["english"] if summary else "",
+           summary["arabic"] if summary else "", export_files(service, state, translation),
+           review.status(translation, translation, summary, f"{warning} {note}".strip()), state)
+
+
+def apply_edits(service: Service, state: Reviewing | None, rows: Any) -> tuple:
+    """After an edit in the review table: the checks run again on edited sentences, and the English,
+    the downloads and the status follow the edits."""
+    current = current_of(state, rows)
+    machine = state.session.machine
+    return (current.text, review_table(current, machine), export_files(service, state, current),
+            review.status(machine, current, state.session.summary))
+
+
+def regenerate_summaries(service: Service, state: Reviewing | None, rows: Any) -> tuple:
+    """Summarise the edited translation (on request only), then refresh the downloads."""
+    current = current_of(state, rows)
+    _, summarizer = models_for(service, state.glossary)
+    if summarizer is None:
+        raise gr.Error(NO_SUMMARIES)
+    session = state.session
+    try:
+        result = summarizer.summarize(arabic=session.article, english=current.text)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    of = review.EDITED if review.edited(session.machine, current) else "machine"
+    state = replace(state, session=replace(session, summary=asdict(result) | {"of": of}))
+    return (result.english, result.arabic, export_files(service, state, current),
+            review.status(session.machine, current, state.session.summary, summary_note(result)), state)
+
+
+def review_article(service: Service, text: str, rows: list[list], glossary_file: str | None = None,
+                   glossary_rows: Any = None) -> tuple[str, list[list], list[str], str]:
+    """Check an article's edited review rows again: the English, the re-checked rows, the downloads, the
+    status. The optional glossary file and rows are those the article was translated with."""
+    article = checked(service, text)
+    glossary = request_glossary(service, glossary_file, glossary_rows)
+    translator, _ = models_for(service, glossary)
+    try:
+        machine = translator.translate(article)
+        session = review.Session.start(article, machine, strip_diacritics=translator.strip_diacritics)
+        current = review.edit(session, review.english_of(rows, machine), glossary=glossary)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    return (current.text, review_rows(current, machine), export_files(service, Reviewing(session, glossary), current),
+            review.status(machine, current))
+
+
+def translate_files(service: Service, paths: list[str] | None, with_summary: bool = True) -> tuple[list[str], str]:
+    """Translate uploaded files with the batch job's code; returns the outputs (one zip for several)."""
+    if not paths:
+        raise gr.Error("Upload at least one file (.txt, .md, .html or .docx).")
+    folder = service.scratch()
+    source, out = folder / "in", folder / "out"
+    source.mkdir()
+    originals = [Path(path).name for path in paths]
+    names = unique_names(originals)
+    shown = {name: name if name == original else f"{name} (uploaded as {original})"
+             for name, original in zip(names, originals, strict=True)}
+    refused = []
+    for path, name in zip(paths, names, strict=True):
+        problem = upload_problem(Path(path))
+        if problem:
+            refused.append(Record(input=name, sha256=None, status="failed", reason=problem))
+        else:
+            shutil.copy(path, source / name)
+    records: list[Record] = []
+    if any(source.iterdir()):
+        summarizer = service.summarizer if with_summary else None
+        try:  # the run's report goes to a buffer: its records are what the page shows
+            records = Run(source, out, service.translator, summarizer, log=io.StringIO()).execute().records
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+    records = sorted(records + refused, key=lambda r: names.index(r.input) if r.input in names else 0)
+    outputs = [out / o for r in records for o in r.outputs]
+    problems = [f"{shown.get(r.input, r.input)}: {r.reason}" for r in records if r.status != "done"]
+    if not outputs:
+        raise gr.Error("Nothing could be translated. " + "; ".join(problems))
+    if len(records) > 1:
+        bundle = folder / "translations.zip"
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in outputs:
+                archive.write(path, path.relative_to(out).as_posix())
+            archive.writestr("manifest.jsonl", "".join(manifest_line(r, names, originals) + "\n" for r in records))
+        outputs = [bundle]
+    done = sum(r.status == "done" for r in records)
+    status = f"{done} of {len(records)} files translated."
+    renamed = [shown[n] for n in names if shown[n] != n]
+    if renamed:
+        status += " Same names renamed: " + "; ".join(renamed) + "."
+    if problems:
+        status += " Problems: " + "; ".join(problems)
+    return [str(p) for p in outputs], status
+
+
+def manifest_line(record: Record, names: list[str], originals: list[str]) -> str:
+    """One line of the zip's manifest: the batch job's record and the name the file was uploaded as."""
+    data = json.loads(record.to_json())
+    data["uploaded_as"] = originals[names.index(record.input)] if record.input in names else None
+    return json.dumps(data, ensure_ascii=False)
