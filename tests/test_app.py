@@ -21,6 +21,7 @@ from test_server import live
 from summarize import Summarizer
 from translate import Translator
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_CHARS
+from web import handlers
 from web.handlers import unique_names
 from web.server import create_app
 from web.service import Service
@@ -283,6 +284,23 @@ def test_two_uploads_with_the_same_name_are_both_translated(client, tmp_path) ->
     assert [(r["input"], r["uploaded_as"], r["status"]) for r in records] == [
         ("story.txt", "story.txt", "done"), ("story (2).txt", "story.txt", "done")]
 
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u0085"], ids=["line-separator", "next-line"])
+def test_names_holding_unicode_line_breaks_keep_their_records(served, tmp_path, odd: str) -> None:
+    """The Files tab's handler, called alone: the zip's manifest has one record per file, whatever the names."""
+    _, service = served
+    name = f"a{odd}b.txt"
+    (tmp_path / name).write_text(P[0][0], encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(P[1][0], encoding="utf-8")
+    files, status = handlers.translate_files(service, [str(tmp_path / name), str(tmp_path / "plain.txt")], False)
+    assert status == "2 of 2 files translated."
+    with zipfile.ZipFile(files[0]) as archive:
+        assert archive.read(f"a{odd}b.en.txt").decode() == P[0][1] + "\n"
+        records = [json.loads(line) for line in archive.read("manifest.jsonl").decode().split("\n") if line]
+    assert [(r["input"], r["uploaded_as"], r["status"], sorted(r["outputs"])) for r in records] == [
+        (name, name, "done", [f"a{odd}b.en.txt", f"a{odd}b.review.json"]),
+        ("plain.txt", "plain.txt", "done", ["plain.en.txt", "plain.review.json"])]
 
 def docx_bomb() -> bytes:
     """A valid .docx with 40 MB of zeros packed inside: it unpacks to a thousand times its size."""

@@ -60,6 +60,21 @@ def house_file(tmp_path) -> Path:
     return path
 
 
+
+def test_the_api_keeps_its_parameters_and_descriptions(client) -> None:
+    """The handlers are bound to the service: the API shows the page's inputs only, named as before."""
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {name: [p["parameter_name"] for p in e["parameters"]] for name, e in endpoints.items()} == {
+        "/article": ["text", "with_summary", "glossary_file", "glossary_rows"],
+        "/review": ["text", "rows", "glossary_file", "glossary_rows"],
+        "/translate_files": ["paths", "with_summary"],
+        "/translate": ["text"],
+        "/summarize": ["text"],
+    }
+    assert [p["parameter_has_default"] for p in endpoints["/article"]["parameters"]] == [False, True, True, True]
+    assert endpoints["/translate"]["description"] == handlers.translate.__doc__
+    assert endpoints["/article"]["description"].startswith("The paste tab: stream the translation")
+
 def test_without_a_glossary_the_app_writes_the_models_spellings(client) -> None:
     english, review, *_ = client.predict(ARTICLE, False, api_name="/article")
     assert english == MACHINE
