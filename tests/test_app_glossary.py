@@ -5,11 +5,13 @@ English uses spellings other than the house style."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from gradio_client import Client, handle_file
+from test_browser_review import CHROMIUM_ARGS, chromium
 from test_glossary import ARTICLE, HOUSE_STYLE, PAIRS, names_marian  # noqa: F401 - the fixture, used below
 from test_server import live
 
@@ -44,13 +46,13 @@ def served(names_marian, memorised_mt5):  # noqa: F811 - the fixture imported ab
     service = Service(Translator(str(names_marian), beams=1), Summarizer(str(memorised_mt5)))
     service.warm()
     with live(create_app(service, max_queue=4)) as url:
-        yield Client(url, verbose=False), service
+        yield url, service
     service.close()
 
 
 @pytest.fixture(scope="module")
 def client(served) -> Client:
-    return served[0]
+    return Client(served[0], verbose=False)
 
 
 @pytest.fixture()
@@ -209,3 +211,36 @@ def test_the_batch_job_and_the_app_write_the_same_english_with_the_same_glossary
     batch = (out / "article.en.txt").read_text("utf-8")
     app, *_ = client.predict(ARTICLE, False, glossary_file=handle_file(str(house_file)), api_name="/article")
     assert batch == app + "\n" == HOUSE + "\n"
+
+
+@pytest.mark.browser
+def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served) -> None:
+    if chromium() is None:
+        if os.environ.get("KHABAR_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    def type_into(cell, text: str) -> None:
+        cell.dblclick()
+        cell.locator("textarea").fill(text)
+        cell.locator("textarea").press("Enter")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(served[0])
+        page.locator("#arabic-input textarea").fill(ARTICLE)
+        page.get_by_text("Glossary: house spellings of names and terms").click()
+        glossary = page.locator("#glossary-table")
+        for column, text in enumerate(KIM[:3]):
+            type_into(glossary.get_by_test_id(f"cell-0-{column}"), text)
+        expect(glossary.get_by_test_id("cell-0-2")).to_contain_text("Kim Jong-un")
+        page.get_by_role("button", name="Translate", exact=True).click()
+        expect(page.locator("#english-output textarea")).to_have_value(WITH_KIM, timeout=120_000)
+        review = page.locator("#review-table")
+        expect(review.get_by_test_id("cell-1-4")).to_have_text(f"{GLOSSARY}: Kim Jong Un missing", timeout=60_000)
+        type_into(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
+        expect(review.get_by_test_id("cell-1-4")).to_have_text("", timeout=60_000)
+        expect(page.locator("#review-status")).to_contain_text("4 sentences, 0 to double-check. 1 edited.")
+        browser.close()
