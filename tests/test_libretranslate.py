@@ -18,7 +18,6 @@ from fastapi import FastAPI
 
 from translate import Translator
 from translate.config import ARTICLE_MAX_CHARS
-from web.libretranslate import install
 from web.service import Service
 
 P = factory.PAIRS
