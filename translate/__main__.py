@@ -11,6 +11,7 @@ from pathlib import Path
 from translate.config import CLI_MAX_CHARS, RunConfig, add_arguments, config_from_parser, signature
 from translate.encodings import decode
 from translate.errors import TranslateError
+from translate.progress import terminal_progress
 from translate.text import check_article
 from translate.translator import Translation, Translator
 
@@ -47,24 +48,6 @@ def read_article(source: str, config: RunConfig) -> str:
     return check_article(read_input(source), max_chars=CLI_MAX_CHARS, strip_diacritics=not config.keep_diacritics)
 
 
-def progress_bar(total_hint: str):
-    """A tqdm progress callback when stderr is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bar = tqdm(desc=total_hint, unit="sentence", file=sys.stderr, leave=False)
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return update
-
-
 def as_json(translation: Translation, translator: Translator) -> str:
     """The translation as a JSON document, with the signature of what made it."""
     return json.dumps(
@@ -82,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = read_article(args.input, config)
         translator = Translator.from_config(config)
-        translation = translator.translate(text, progress=progress_bar("Translating"))
+        translation = translator.translate(text, progress=terminal_progress("Translating", "sentence"))
         print(as_json(translation, translator) if args.json else translation.text)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -28,6 +28,7 @@ from translate.config import FILE_MAX_BYTES, VERSION, RunConfig, add_arguments, 
 from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.formats import SUPPORTED, parse
+from translate.progress import Progress, terminal_progress
 from translate.text import has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ PAIR_TYPES = (".tsv", ".jsonl")  # a single file of (Arabic, English) sentence p
 DOCUMENTS_PER_BATCH = 8  # documents whose sentences are translated together
 WORST = 20  # sentences listed in the report's worst list
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -499,21 +499,8 @@ def models_given(argv: Sequence[str]) -> list[str]:
 
 
 def progress_bar(total_models: int) -> Progress | None:
-    """A tqdm bar on stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bar = tqdm(desc=f"Translating ({total_models} model{'s' * (total_models > 1)})", unit="article", file=sys.stderr)
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return update
+    """A bar on stderr when it is a terminal, counting articles over every model."""
+    return terminal_progress(f"Translating ({total_models} model{'s' * (total_models > 1)})", "article", leave=True)
 
 
 def write(path: str, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,9 @@ from translate.models import (
     resolve_model,
     set_threads,
 )
+from translate.progress import Progress
 from translate.settings import setting
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
