@@ -110,6 +110,7 @@ def build_mt5(folder: Path, shape: dict) -> Path:
         relative_attention_num_buckets=32, feed_forward_proj="gated-gelu", tie_word_embeddings=False,
         dropout_rate=0.0, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
     )
+    config.tie_word_embeddings = False  # transformers 5 forces True in the constructor; mT5's head is its own
     for stale in folder.glob("*.safetensors"):
         stale.unlink()
     MT5ForConditionalGeneration(config).save_pretrained(folder)
