@@ -132,7 +132,8 @@ class Translator:
     def effective_compute_type(self) -> str:
         """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
         if self.engine_name == "ctranslate2":
-            return ctranslate2_compute_type(self.device, self.loaded.config.model_type, self.compute_type)
+            return ctranslate2_compute_type(self.device, self.loaded.config.model_type, self.compute_type,
+                                            dtype=self.dtype)
         return self.loaded.dtype
 
     def signature(self) -> dict[str, Any]:
