@@ -214,7 +214,7 @@ def _use_full_m2m100_vocabulary() -> None:
                 for i, token in enumerate(tokens)
             ]
 
-    converters._MODEL_LOADERS["M2M100Config"] = FullVocabularyLoader()
+    converters.register_loader("M2M100Config")(FullVocabularyLoader)
 
 
 def _use_post_norm_bart() -> None:
