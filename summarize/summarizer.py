@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from translate.checks import numbers
-from translate.config import ENGINES, LONG_INPUT, SUMMARY_STRATEGIES, RunConfig
-from translate.engines import ctranslate2_translator
+from translate.config import ENGINES, LONG_INPUT, SUMMARY_STRATEGIES, RunConfig, threads_for
+from translate.engines import ctranslate2_translator, split_batch
 from translate.errors import TranslateError
 from translate.glossary import Glossary, as_glossary
 from translate.models import LoadedModel, ctranslate2_compute_type, load_model, resolve_device, resolve_model
@@ -75,6 +75,7 @@ class Summarizer:
         compute_type: str | None = None,
         dtype: str | None = None,
         threads: int = 0,
+        inter_threads: int = 1,
         arabic_translator: Translator | None = None,
     ) -> None:
         self.glossary = as_glossary(glossary)
@@ -96,19 +97,23 @@ class Summarizer:
         self.compute_type = compute_type
         self.dtype = dtype
         self.threads = threads
+        self.inter_threads = inter_threads  # CTranslate2 batches at once (chunks of a long article)
         self.generated_tokens = 0  # tokens in every raw summary so far (end tokens included)
         self._back_translator: Translator | None = arabic_translator  # None: built from arabic_model on first use
         self._ctranslate2 = None
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Summarizer:
-        """The summariser a run configuration describes."""
+        """The summariser a run configuration describes. Its threads are the batch job's in every front
+        end (:func:`translate.config.threads_for`): most summaries are a batch of one text, which
+        parallel batches cannot split."""
+        threads, inter_threads = threads_for(config, interactive=False)
         return cls(config.summary_model, strategy=config.summary_strategy, arabic_model=config.arabic_model,
                    device=config.device, long_input=config.long_input, glossary=config.glossary,
                    generation=Generation(max_new_tokens=config.max_tokens, beams=config.summary_beams,
                                          max_sentences=config.sentences),
                    engine=config.effective_summary_engine, compute_type=config.compute_type, dtype=config.dtype,
-                   threads=config.threads)
+                   threads=threads, inter_threads=inter_threads)
 
     def with_glossary(self, glossary: Glossary | str | Path | None) -> Summarizer:
         """This summariser with another glossary (or none), sharing its models: a shallow copy, made
@@ -117,7 +122,8 @@ class Summarizer:
         if self.strategy == "translate-back":
             self.back_translator  # noqa: B018 - property that builds it
         if self.engine_name == "ctranslate2" and self._ctranslate2 is None:
-            self._ctranslate2 = ctranslate2_translator(self.loaded, self.effective_compute_type, threads=self.threads)
+            self._ctranslate2 = ctranslate2_translator(self.loaded, self.effective_compute_type,
+                                                       threads=self.threads, inter_threads=self.inter_threads)
         twin = copy.copy(self)
         twin.glossary = as_glossary(glossary)
         return twin
@@ -154,7 +160,8 @@ class Summarizer:
             name = resolve_model(self.arabic_model, env="arabic_model", presets=ARABIC_MODEL_PRESETS)
             self._back_translator = Translator(name, device=self.device, source_language="en", target_language="ar",
                                                engine=self.engine_name, compute_type=self.compute_type,
-                                               dtype=self.dtype, threads=self.threads or None)
+                                               dtype=self.dtype, threads=self.threads or None,
+                                               inter_threads=self.inter_threads)
         return self._back_translator
 
     def summarize(self, *, arabic: str, english: str) -> BilingualSummary:
@@ -234,7 +241,8 @@ class Summarizer:
         loaded = self.loaded
         tokenizer, settings = loaded.tokenizer, self.generation
         if self._ctranslate2 is None:
-            self._ctranslate2 = ctranslate2_translator(loaded, self.effective_compute_type, threads=self.threads)
+            self._ctranslate2 = ctranslate2_translator(loaded, self.effective_compute_type, threads=self.threads,
+                                                       inter_threads=self.inter_threads)
         forced = getattr(loaded.config, "forced_bos_token_id", None)
         prefix = [[tokenizer.convert_ids_to_tokens(forced)]] * len(texts) if forced is not None else None
         sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
@@ -248,6 +256,7 @@ class Summarizer:
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
             length_penalty=settings.length_penalty,
             return_end_token=True,
+            **split_batch(len(sources), self.inter_threads),
         )
         return [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
 

@@ -163,3 +163,113 @@ def test_an_explicit_dtype_reaches_ctranslate2_on_cuda_only(random_marian, monke
     monkeypatch.setattr(translator, "device", "cuda")
     assert translator_module.ctranslate2_compute_type("cuda", "marian", None, dtype="bfloat16") == "bfloat16"
     assert translator.effective_compute_type == "bfloat16"
+
+
+THREADS = [  # (front end, engine, summary engine, device, --threads, --inter-threads, cores) → (intra, inter)
+    ("app", "ctranslate2", None, "cpu", 0, 0, 1, (1, 1)),
+    ("app", "ctranslate2", None, "cpu", 0, 0, 2, (1, 2)),
+    ("app", "ctranslate2", None, "cpu", 0, 0, 8, (4, 2)),
+    ("batch", "ctranslate2", None, "cpu", 0, 0, 1, (1, 1)),
+    ("batch", "ctranslate2", None, "cpu", 0, 0, 2, (2, 1)),
+    ("batch", "ctranslate2", None, "cpu", 0, 0, 8, (8, 1)),
+    ("app", "ctranslate2", None, "cpu", 4, 0, 8, (2, 2)),
+    ("app", "ctranslate2", None, "cpu", 0, 1, 8, (8, 1)),
+    ("app", "ctranslate2", None, "cpu", 0, 4, 2, (1, 4)),
+    ("batch", "ctranslate2", None, "cpu", 6, 2, 8, (3, 2)),
+    ("batch", "ctranslate2", None, "cpu", 0, 2, 2, (1, 2)),
+    ("app", "ctranslate2", None, "cuda", 0, 0, 8, (8, 1)),
+    ("app", "ctranslate2", None, "cuda:1", 0, 2, 8, (4, 2)),
+    ("app", "transformers", None, "cpu", 0, 0, 8, (8, 1)),
+    ("app", "ctranslate2", "transformers", "cpu", 0, 0, 8, (8, 1)),
+    ("app", "transformers", "ctranslate2", "cpu", 0, 0, 8, (8, 1)),
+]
+
+
+@pytest.mark.parametrize(("front", "engine", "summary_engine", "device", "threads", "inter", "cores", "expected"),
+                         THREADS, ids=[f"{r[0]}-{r[1]}-sum:{r[2]}-{r[3]}-t{r[4]}-i{r[5]}-{r[6]}cores"
+                                       for r in THREADS])
+def test_threads_by_front_end_and_cores(front, engine, summary_engine, device, threads, inter, cores,
+                                        expected) -> None:
+    from translate.config import RunConfig, threads_for
+
+    config = RunConfig(engine=engine, summary_engine=summary_engine, device=device, threads=threads,
+                       inter_threads=inter)
+    assert threads_for(config, interactive=front == "app", cores=cores) == expected
+
+
+def test_inter_threads_option_environment_and_limits(monkeypatch) -> None:
+    import argparse
+
+    from translate.config import RunConfig, add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert RunConfig.from_args(parser.parse_args([])).inter_threads == 0
+    assert RunConfig.from_args(parser.parse_args(["--inter-threads", "3"])).inter_threads == 3
+    monkeypatch.setenv("KHABAR_INTER_THREADS", "2")
+    assert RunConfig.from_args(parser.parse_args([])).inter_threads == 2
+    with pytest.raises(TranslateError, match="inter threads"):
+        RunConfig(inter_threads=-1)
+    with pytest.raises(TranslateError, match="inter threads"):
+        Translator("default", inter_threads=0)
+
+
+@pytest.mark.parametrize(("size", "inter", "options"), [
+    (1, 2, {}), (10, 1, {}), (10, 2, {"max_batch_size": 5, "batch_type": "examples"}),
+    (11, 2, {"max_batch_size": 6, "batch_type": "examples"}), (3, 4, {"max_batch_size": 1, "batch_type": "examples"}),
+], ids=["one-text", "one-inter", "even", "odd", "more-inter-than-texts"])
+def test_a_batch_is_split_between_inter_threads(size, inter, options) -> None:
+    from translate.engines import split_batch
+
+    assert split_batch(size, inter) == options
+
+
+class RecordingTranslator:
+    """A ``ctranslate2.Translator`` that records the options of every ``translate_batch`` call."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls: list[dict] = []
+
+    def translate_batch(self, *args, **options):
+        self.calls.append({"texts": len(args[0]), **options})
+        return self.inner.translate_batch(*args, **options)
+
+
+def test_inter_threads_split_the_batch_and_keep_every_output(memorised_marian) -> None:
+    articles = [shuffled_article(seed)[0] for seed in (21, 22, 23)]
+    one = Translator(str(memorised_marian), engine="ctranslate2", compute_type="float32", beams=1)
+    two = Translator(str(memorised_marian), engine="ctranslate2", compute_type="float32", beams=1, inter_threads=2)
+    assert two.engine.translator.num_translators == 2
+    two.engine.translator = RecordingTranslator(two.engine.translator)
+    reference, parallel = one.translate_batch(articles), two.translate_batch(articles)
+    calls = two.engine.translator.calls  # repeated sentences are translated once
+    assert [call["texts"] for call in calls] == [len(factory.PAIRS)]
+    assert [call["max_batch_size"] for call in calls] == [(len(factory.PAIRS) + 1) // 2]
+    for expected, got in zip(reference, parallel, strict=True):
+        assert [s.target for s in got.segments] == [s.target for s in expected.segments]
+        assert [s.flags for s in got.segments] == [s.flags for s in expected.segments]
+        assert got.text == expected.text
+    english = {a: e for a, e in factory.PAIRS}
+    assert all(s.target == english[s.source] for r in parallel for s in r.segments)
+    assert two.signature() == one.signature()
+
+
+def test_the_app_runs_two_batches_at_once_and_the_batch_job_one(memorised_marian, monkeypatch) -> None:
+    import torch
+
+    from translate import config as config_module
+    from translate.config import RunConfig
+    from web.service import Service
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    before = torch.get_num_threads()
+    config = RunConfig(model=str(memorised_marian), engine="ctranslate2", device="cpu", summary=False)
+    try:
+        service = Service.from_config(config)
+        assert (service.translator.threads, service.translator.inter_threads) == (1, 2)
+        service.close()
+        batch = Translator.from_config(config)
+        assert (batch.threads, batch.inter_threads) == (2, 1)
+    finally:
+        torch.set_num_threads(before)

@@ -134,10 +134,13 @@ class CTranslate2Engine:
 
     name = "ctranslate2"
 
-    def __init__(self, loaded: LoadedModel, *, compute_type: str | None = None, threads: int = 0) -> None:
+    def __init__(self, loaded: LoadedModel, *, compute_type: str | None = None, threads: int = 0,
+                 inter_threads: int = 1) -> None:
         self.loaded = loaded
         self.compute_type = compute_type or ("float16" if loaded.device.startswith("cuda") else "int8")
-        self.translator = ctranslate2_translator(loaded, self.compute_type, threads=threads)
+        self.inter_threads = inter_threads
+        self.translator = ctranslate2_translator(loaded, self.compute_type, threads=threads,
+                                                 inter_threads=inter_threads)
         self.generated_tokens = 0  # tokens kept in every output so far (see Hypothesis.tokens)
 
     def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
@@ -157,6 +160,7 @@ class CTranslate2Engine:
             return_scores=True,
             return_end_token=True,
             return_logits_vocab=False,
+            **split_batch(len(tokens), self.inter_threads),
         )
         eos = tokenizer.eos_token_id
         hypotheses = []
@@ -171,6 +175,14 @@ class CTranslate2Engine:
             hypotheses.append(hypothesis)
         self.generated_tokens += sum(h.tokens for h in hypotheses)
         return hypotheses
+
+
+def split_batch(size: int, inter_threads: int) -> dict:
+    """``translate_batch`` options that cut a batch of ``size`` into ``inter_threads`` sub-batches,
+    which CTranslate2 runs in parallel (one per inter thread) and returns in the original order."""
+    if inter_threads <= 1 or size <= 1:
+        return {}
+    return {"max_batch_size": math.ceil(size / inter_threads), "batch_type": "examples"}
 
 
 def ctranslate2_translator(loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1):

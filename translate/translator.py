@@ -10,7 +10,7 @@ from typing import Any
 
 from translate.cache import LRUCache
 from translate.checks import check
-from translate.config import ENGINES, MIN_SCORE, RunConfig
+from translate.config import ENGINES, MIN_SCORE, RunConfig, threads_for
 from translate.engines import CTranslate2Engine, Decoding, Engine, Hypothesis, TransformersEngine
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
@@ -66,6 +66,7 @@ class Translator:
         engine: str | None = None,
         beams: int | None = None,
         threads: int | None = None,
+        inter_threads: int = 1,
         batch_tokens: int | None = None,
         max_batch_size: int = 64,
         max_input_tokens: int | None = None,
@@ -92,6 +93,9 @@ class Translator:
         if self.beams < 1:
             raise TranslateError("The number of beams must be 1 or more.")
         self.threads = set_threads(threads)
+        if inter_threads < 1:
+            raise TranslateError("The number of inter threads must be 1 or more.")
+        self.inter_threads = inter_threads  # CTranslate2 batches at once (not in the signature: same outputs)
         self.batch_tokens = setting("batch_tokens", batch_tokens, 4096)
         self.max_batch_size = max_batch_size
         self._max_input_tokens = max_input_tokens
@@ -108,10 +112,12 @@ class Translator:
         self._engine: Engine | None = None
 
     @classmethod
-    def from_config(cls, config: RunConfig, **options: Any) -> Translator:
-        """The translator a run configuration describes (``options`` for settings it does not hold)."""
+    def from_config(cls, config: RunConfig, *, interactive: bool = False, **options: Any) -> Translator:
+        """The translator a run configuration describes (``options`` for settings it does not hold);
+        ``interactive`` for the app and HTTP API, whose threads differ (:func:`translate.config.threads_for`)."""
+        intra, inter = threads_for(config, interactive=interactive)
         return cls(config.model, device=config.device, engine=config.engine, beams=config.beams,
-                   threads=config.threads or None, batch_tokens=config.batch_tokens,
+                   threads=intra, inter_threads=inter, batch_tokens=config.batch_tokens,
                    strip_diacritics=not config.keep_diacritics, compute_type=config.compute_type,
                    dtype=config.dtype, **{"glossary": config.glossary, **options})
 
@@ -158,7 +164,7 @@ class Translator:
         if self._engine is None:
             if self.engine_name == "ctranslate2":
                 self._engine = CTranslate2Engine(self.loaded, compute_type=self.effective_compute_type,
-                                                 threads=self.threads)
+                                                 threads=self.threads, inter_threads=self.inter_threads)
             else:
                 self._engine = TransformersEngine(self.loaded)
         return self._engine

@@ -45,7 +45,7 @@ class Service:
     def from_config(cls, config: RunConfig) -> Service:
         """The service a run configuration describes (models are loaded by :meth:`warm`)."""
         summarizer = Summarizer.from_config(config) if config.summary else None
-        return cls(Translator.from_config(config), summarizer, config=config)
+        return cls(Translator.from_config(config, interactive=True), summarizer, config=config)
 
     def warm(self) -> None:
         """Load every model now, so no request waits for it."""
