@@ -204,6 +204,8 @@ def threads_for(config: RunConfig, *, interactive: bool, cores: int | None = Non
         inter = min(APP_INTER_THREADS, total)
     else:
         inter = 1
+    if inter == 1 and not config.threads:
+        return 0, 1  # one batch at a time on every core: the libraries' own default (torch counts physical cores)
     return max(1, total // inter), inter
 
 
