@@ -120,8 +120,13 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             session = gr.State(None)
             outputs = [english, table, summary_en, summary_ar, downloads, status, session]
             glossary = [glossary_file, glossary_table]  # after the other inputs: older API clients leave them out
-            button.click(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs, api_name="article",
-                         **shared)
+            # The review table is locked while an article is translated and summarised, so no edit made
+            # meanwhile is overwritten by the next update; it opens again when the run ends, even on an error.
+            locked = button.click(lambda: gr.update(interactive=False), None, table, api_visibility="private",
+                                  queue=False)
+            run = locked.then(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
+                              api_name="article", **shared)
+            run.then(lambda: gr.update(interactive=True), None, table, api_visibility="private", queue=False)
             table.input(bound(handlers.apply_edits, service), [session, table], [english, table, downloads, status],
                         api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from gradio_client import Client, handle_file
-from test_browser_review import CHROMIUM_ARGS, chromium
+from test_browser_review import CHROMIUM_ARGS, chromium, edit_cell
 from test_glossary import ARTICLE, HOUSE_STYLE, PAIRS, names_marian  # noqa: F401 - the fixture, used below
 from test_server import live
 
@@ -221,11 +221,6 @@ def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import expect, sync_playwright
 
-    def type_into(cell, text: str) -> None:
-        cell.dblclick()
-        cell.locator("textarea").fill(text)
-        cell.locator("textarea").press("Enter")
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
@@ -234,13 +229,13 @@ def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served
         page.get_by_text("Glossary: house spellings of names and terms").click()
         glossary = page.locator("#glossary-table")
         for column, text in enumerate(KIM[:3]):
-            type_into(glossary.get_by_test_id(f"cell-0-{column}"), text)
+            edit_cell(glossary.get_by_test_id(f"cell-0-{column}"), text)
         expect(glossary.get_by_test_id("cell-0-2")).to_contain_text("Kim Jong-un")
         page.get_by_role("button", name="Translate", exact=True).click()
         expect(page.locator("#english-output textarea")).to_have_value(WITH_KIM, timeout=120_000)
         review = page.locator("#review-table")
         expect(review.get_by_test_id("cell-1-4")).to_have_text(f"{GLOSSARY}: Kim Jong Un missing", timeout=60_000)
-        type_into(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
+        edit_cell(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
         expect(review.get_by_test_id("cell-1-4")).to_have_text("", timeout=60_000)
         expect(page.locator("#review-status")).to_contain_text("4 sentences, 0 to double-check. 1 edited.")
         browser.close()

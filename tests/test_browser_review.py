@@ -21,6 +21,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
+def edit_cell(cell, text: str, *, seconds: float = 60) -> None:
+    """Type ``text`` into a table cell and press Enter. The review table is locked while an article is
+    translated and opens when the run ends, so a double click may need repeating until the editor opens."""
+    from playwright.sync_api import expect
+
+    editor = cell.locator("textarea")
+    for _ in range(int(seconds)):
+        cell.dblclick()
+        try:
+            expect(editor).to_be_visible(timeout=1000)
+            break
+        except AssertionError:
+            continue
+    editor.fill(text)
+    editor.press("Enter")
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -77,10 +94,7 @@ def test_editor_corrects_the_flagged_year_and_downloads_the_edit(year_url, year_
         expect(page.locator('#downloads a[download="translation.txt"]')).to_be_visible(timeout=120_000)
         assert re.fullmatch(r"\d{1,3}", confidence.inner_text().strip())
 
-        cell = table.get_by_test_id("cell-1-2")
-        cell.dblclick()
-        cell.locator("textarea").fill(YEAR_RIGHT)
-        cell.locator("textarea").press("Enter")
+        edit_cell(table.get_by_test_id("cell-1-2"), YEAR_RIGHT)
 
         expect(english).to_have_value(fixed, timeout=60_000)
         expect(flags).to_have_text("", timeout=60_000)
