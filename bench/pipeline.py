@@ -48,7 +48,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import speed  # noqa: E402 - the Marian builder and the forced translation length are shared
 
@@ -90,8 +90,9 @@ def _filler(index: int) -> str:
 
 def build_mt5(folder: Path, shape: dict) -> Path:
     """A random-weight mT5 of ``shape`` with the test tokenizer, its vocabulary padded to the shape's."""
-    import factory
     from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
+
+    from translate import testing as factory
 
     if (folder / "config.json").exists():
         return folder
@@ -120,8 +121,9 @@ def build_mt5(folder: Path, shape: dict) -> Path:
 
 def build_bart(folder: Path, shape: dict) -> Path:
     """A random-weight BART of ``shape`` with the test BPE tokenizer, its vocabulary padded to the shape's."""
-    import factory
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    from translate import testing as factory
 
     if (folder / "config.json").exists():
         return folder
@@ -172,7 +174,7 @@ def articles(count: int, words: int = 600, seed: int = 11) -> list[tuple[str, st
     """``count`` (Arabic article, English text) pairs: about ``words`` Arabic words in 1–8 paragraphs of
     sentences of 8–40 words, and an English text of the same sentences with 1.2× the words (the length
     of a translation) that the summarisers read."""
-    import factory
+    from translate import testing as factory
 
     arabic, english = _words(factory.ARABIC_TEXTS[:-2]), _words(factory.ENGLISH_TEXTS[:-1])
     rng = random.Random(seed)

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 GROUP = 8  # texts per batch, the same for both backends: 80 articles make 20 batches to share between actors
 REPORT = re.compile(r"done (\d+) \(unchanged \d+\), failed (\d+).*?in ([\d.]+)s")
@@ -33,7 +33,7 @@ REPORT = re.compile(r"done (\d+) \(unchanged \d+\), failed (\d+).*?in ([\d.]+)s"
 
 def write_articles(folder: Path, count: int, seed: int = 11) -> None:
     """``count`` short news articles (2 paragraphs of 2 sentences of 6–14 words) from Arabic news words."""
-    import factory
+    from translate import testing as factory
 
     words = " ".join(factory.ARABIC_TEXTS[:-2]).replace(".", "").replace("؟", "").split()
     rng = random.Random(seed)

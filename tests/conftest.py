@@ -10,8 +10,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import factory
 import pytest
+
+from translate import testing as factory
 
 _LOOPBACK = ("127.", "::1", "localhost")
 _KEEP_MODELS = os.environ.get("KHABAR_TEST_MODELS")  # read before the session fixture clears KHABAR_*

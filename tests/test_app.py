@@ -12,7 +12,6 @@ import threading
 import zipfile
 from pathlib import Path
 
-import factory
 import pytest
 from gradio_client import Client, handle_file
 from test_batch import make_docx
@@ -20,6 +19,7 @@ from test_server import live
 
 from summarize import Summarizer
 from translate import Translator
+from translate import testing as factory
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_CHARS
 from web import handlers
 from web.handlers import unique_names

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import docx
-import factory
 import pytest
 
 from summarize import Summarizer
 from translate import Translator
+from translate import testing as factory
 from translate.batch import MANIFEST, TEMP_MARK, Run, main, plan
 from translate.files import LOCK_NAME
 

@@ -9,10 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import factory
 import pytest
 from test_translator import shuffled_article
 
+from translate import testing as factory
 from translate.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]

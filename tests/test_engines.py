@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import factory
 import pytest
 from test_translator import shuffled_article
 
 from translate import TranslateError, Translator
+from translate import testing as factory
 from translate.engines import converted_model
 
 

@@ -11,10 +11,10 @@ import re
 import shutil
 from pathlib import Path
 
-import factory
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
+from translate import testing as factory
 from translate.align import Bead, align, sentences
 from translate.checks import ALL_FLAGS
 from translate.evaluate import (

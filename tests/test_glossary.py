@@ -7,12 +7,12 @@ import hashlib
 import re
 from pathlib import Path
 
-import factory
 import pytest
 from conftest import built
 
 from summarize import Summarizer
 from translate import TranslateError, Translator
+from translate import testing as factory
 from translate.__main__ import main
 from translate.config import RunConfig
 from translate.glossary import GLOSSARY, Glossary, fold

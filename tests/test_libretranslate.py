@@ -10,13 +10,13 @@ import time
 from collections.abc import Callable, Iterator
 
 import docx
-import factory
 import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
 from translate import Translator
+from translate import testing as factory
 from translate.config import ARTICLE_MAX_CHARS
 from web.service import Service
 

@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-import factory
 import pytest
 import ray
 
+from translate import testing as factory
 from translate.batch import MANIFEST, TEMP_MARK, main
 from translate.files import LOCK_NAME
 

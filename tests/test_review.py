@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import docx
-import factory
 import pytest
 from conftest import built
 from gradio_client import Client
 
 from summarize import Summarizer
+from translate import testing as factory
 from translate.checks import check, confidence
 from translate.errors import TranslateError
 from translate.glossary import Glossary

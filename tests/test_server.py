@@ -13,13 +13,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import factory
 import httpx
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.utils import Status
 
 from translate import Translator
+from translate import testing as factory
 from translate.config import FILE_MAX_BYTES, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
 from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app

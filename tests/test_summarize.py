@@ -9,12 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import factory
 import pytest
 
 from summarize import Summarizer
 from summarize.summarizer import Generation, summary_flags
 from translate import TranslateError, Translator
+from translate import testing as factory
 
 ROOT = Path(__file__).resolve().parents[1]
 

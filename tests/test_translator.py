@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 
-import factory
 import pytest
 
 from translate import TranslateError, Translator
+from translate import testing as factory
 from translate.checks import TRUNCATED
 from translate.models import PRESETS, load_model, resolve_model
 

@@ -1,4 +1,5 @@
-"""Build tiny seq2seq models offline: real sentencepiece/BPE tokenizers, random or memorised weights."""
+"""Tiny seq2seq models built offline for tests and benchmarks: real sentencepiece/BPE tokenizers, random
+or memorised weights, and the fixed news sentences they learn (nothing here is used at run time)."""
 
 from __future__ import annotations
 
