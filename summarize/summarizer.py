@@ -12,7 +12,7 @@ from translate.config import ENGINES, LONG_INPUT, SUMMARY_STRATEGIES, RunConfig,
 from translate.engines import ctranslate2_translator, split_batch
 from translate.errors import TranslateError
 from translate.glossary import Glossary, as_glossary
-from translate.models import LoadedModel, ctranslate2_compute_type, load_model, resolve_device, resolve_model
+from translate.models import LoadedModel, generation_precision, load_model, resolve_device, resolve_model
 from translate.settings import setting
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
 from translate.translator import Translator
@@ -143,10 +143,8 @@ class Summarizer:
     @property
     def effective_compute_type(self) -> str:
         """The precision summaries run in: CTranslate2's quantization, or the weights' dtype."""
-        if self.engine_name == "ctranslate2":
-            return ctranslate2_compute_type(self.device, self.loaded.config.model_type, self.compute_type,
-                                            dtype=self.dtype)
-        return self.loaded.dtype
+        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
+                                    self.dtype)
 
     @property
     def loaded(self) -> LoadedModel:

@@ -156,12 +156,12 @@ def test_a_conversion_finished_first_by_another_process_is_kept(tmp_path) -> Non
 
 
 def test_an_explicit_dtype_reaches_ctranslate2_on_cuda_only(random_marian, monkeypatch) -> None:
-    import translate.translator as translator_module
+    from translate.models import ctranslate2_compute_type
 
     translator = Translator(str(random_marian), engine="ctranslate2", dtype="bfloat16", device="cpu")
     assert translator.effective_compute_type == "int8"  # CPU: CTranslate2 stays int8
     monkeypatch.setattr(translator, "device", "cuda")
-    assert translator_module.ctranslate2_compute_type("cuda", "marian", None, dtype="bfloat16") == "bfloat16"
+    assert ctranslate2_compute_type("cuda", "marian", None, dtype="bfloat16") == "bfloat16"
     assert translator.effective_compute_type == "bfloat16"
 
 

@@ -130,6 +130,15 @@ def ctranslate2_compute_type(device: str, model_type: str, requested: str | None
     return "float16"
 
 
+def generation_precision(engine: str, device: str, model_type: str, compute_type: str | None = None,
+                         dtype: str | None = None) -> str:
+    """The precision a model generates in: CTranslate2's quantization on that engine, else the
+    weights' dtype (see :func:`ctranslate2_compute_type` and :func:`resolve_dtype`)."""
+    if engine == "ctranslate2":
+        return ctranslate2_compute_type(device, model_type, compute_type, dtype=dtype)
+    return resolve_dtype(device, model_type, dtype)
+
+
 def model_revision(name: str) -> str:
     """Which exact weights ``name`` is: for a local folder, a hash of its files' names, sizes and
     contents; for a hub id, the commit of the snapshot in the local cache (``unknown`` if none).

@@ -16,7 +16,7 @@ from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.models import (
     LoadedModel,
-    ctranslate2_compute_type,
+    generation_precision,
     load_model,
     resolve_device,
     resolve_model,
@@ -137,10 +137,8 @@ class Translator:
     @property
     def effective_compute_type(self) -> str:
         """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
-        if self.engine_name == "ctranslate2":
-            return ctranslate2_compute_type(self.device, self.loaded.config.model_type, self.compute_type,
-                                            dtype=self.dtype)
-        return self.loaded.dtype
+        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
+                                    self.dtype)
 
     def signature(self) -> dict[str, Any]:
         """What decides this translator's output: model and revision, engine, precision, decoding."""
