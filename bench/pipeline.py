@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import os
 import random
 import resource
@@ -398,25 +397,7 @@ def compare_threads(models: dict[str, str], docs: list[tuple[str, str]], summary
 # --- running and reporting -------------------------------------------------------------------------
 
 
-def _child(function, args: tuple, queue) -> None:
-    queue.put(function(*args))
-
-
-def isolated(function, *args):
-    """Run ``function(*args)`` in a fresh process (its memory is its own) and return its result."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_child, args=(function, args, queue))
-    process.start()
-    while True:
-        try:
-            result = queue.get(timeout=5)
-            break
-        except Exception:  # queue.Empty: check the process is still alive
-            if not process.is_alive():
-                raise RuntimeError(f"{function.__name__}{args[:2]} failed (exit code {process.exitcode})") from None
-    process.join()
-    return result
+isolated = speed.isolated  # each contender in a fresh process, its memory its own
 
 
 def check_consistency(results: list[dict], summary_tokens: int) -> None:

@@ -27,6 +27,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import queue as queue_module
 import random
 import resource
 import sys
@@ -220,28 +221,37 @@ def _peak() -> dict:
     return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _contender(name: str, args: tuple, queue) -> None:
+def _contender(name: str, *args) -> list[dict]:
     functions = {"usual": run_usual, "project-transformers": run_project, "project-ctranslate2": run_project,
                  "bare-ctranslate2": run_bare_ct2}
     extra = () if name in ("usual", "bare-ctranslate2") else (name.split("-", 1)[1],)
-    queue.put(functions[name](*args, *extra))
+    return functions[name](*args, *extra)
 
 
-def measure(name: str, *args) -> list[dict]:
-    """Run one contender (greedy, then beam search) in a fresh process and return its figures."""
+def _child(function, args: tuple, queue) -> None:
+    queue.put(function(*args))
+
+
+def isolated(function, *args):
+    """Run ``function(*args)`` in a fresh process (its memory is its own) and return its result."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_contender, args=(name, args, queue))
+    process = context.Process(target=_child, args=(function, args, queue))
     process.start()
     while True:
         try:
             result = queue.get(timeout=5)
             break
-        except Exception:  # queue.Empty: check the contender is still alive
+        except queue_module.Empty:  # check the process is still alive
             if not process.is_alive():
-                raise RuntimeError(f"the {name} contender failed (exit code {process.exitcode})") from None
+                raise RuntimeError(f"{function.__name__}{args[:1]} failed (exit code {process.exitcode})") from None
     process.join()
     return result
+
+
+def measure(name: str, *args) -> list[dict]:
+    """Run one contender (greedy, then beam search) in a fresh process and return its figures."""
+    return isolated(_contender, name, *args)
 
 
 def main(argv: list[str] | None = None) -> int:
