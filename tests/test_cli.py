@@ -105,3 +105,10 @@ def test_keep_diacritics_reaches_the_segments(memorised_marian, flag: tuple[str,
     sources = [segment["source"] for segment in json.loads(done.stdout)["segments"]]
     assert sources == [marked if kept else plain]
     assert json.loads(done.stdout)["signature"]["translation"]["keep_diacritics"] is kept
+
+
+def test_a_fifo_given_as_input_is_refused_without_blocking(tmp_path, capsys) -> None:
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    assert main([str(fifo)]) == 1
+    assert "is not a regular file" in capsys.readouterr().err

@@ -4,6 +4,7 @@ correcting Arabic summaries, and every front end that takes ``--glossary``."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -339,8 +340,12 @@ def test_missing_folder_and_oversized_glossary_files(tmp_path, monkeypatch) -> N
     path = tmp_path / "big.tsv"
     path.write_text("بوتين\tPutin\n" * 10, encoding="utf-8")
     monkeypatch.setattr("translate.glossary.FILE_MAX_BYTES", 100)
-    with pytest.raises(TranslateError, match=r"Glossary big\.tsv is 170 bytes; the limit is 100\."):
+    with pytest.raises(TranslateError, match=r"The glossary file '.*big\.tsv' is larger than the 100-byte limit\."):
         Glossary.load(path)
+    fifo = tmp_path / "pipe.tsv"
+    os.mkfifo(fifo)  # never opened: reading it would block
+    with pytest.raises(TranslateError, match="is not a regular file"):
+        Glossary.load(fifo)
 
 
 def test_csv_header_bom_and_trailing_cells_are_read(tmp_path) -> None:

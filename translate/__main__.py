@@ -8,9 +8,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from translate.config import CLI_MAX_CHARS, RunConfig, add_arguments, config_from_parser, signature
+from translate.config import CLI_MAX_CHARS, FILE_MAX_BYTES, RunConfig, add_arguments, config_from_parser, signature
 from translate.encodings import decode
 from translate.errors import TranslateError
+from translate.files import read_named_file
 from translate.progress import terminal_progress
 from translate.text import check_article
 from translate.translator import Translation, Translator
@@ -31,15 +32,8 @@ def read_input(source: str) -> str:
     """The text of a file, or of standard input for ``-``."""
     if source == "-":
         return decode(sys.stdin.buffer.read(), name="Standard input")
-    path = Path(source)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TranslateError(f"There is no file '{source}'.") from None
-    except IsADirectoryError:
-        raise TranslateError(f"'{source}' is a folder; use python -m translate.batch for folders.") from None
-    except OSError as error:
-        raise TranslateError(f"Cannot read '{source}': {error.strerror}.") from None
+    data = read_named_file(Path(source), what="file", max_bytes=FILE_MAX_BYTES,
+                           folder_hint=" Use python -m translate.batch for folders.")
     return decode(data, name=f"'{source}'")
 
 

@@ -137,6 +137,32 @@ def read_input(path: Path, *, root: Path, max_bytes: int, exclude: Path | None =
         os.close(handle)
 
 
+def read_named_file(path: Path, *, what: str, max_bytes: int, folder_hint: str = "") -> bytes:
+    """The bytes of a file a person named (a command's input, a glossary): a link is followed, but only
+    a regular file is read (never a FIFO or a device, which could block or never end), and never more
+    than ``max_bytes + 1`` bytes of it. Raises :class:`TranslateError` saying what is wrong with ``what``."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise TranslateError(f"There is no {what} '{path}'.") from None
+    except OSError as error:
+        raise TranslateError(f"Cannot read the {what} '{path}': {error.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise TranslateError(f"The {what} '{path}' is a folder, not a file.{folder_hint}")
+    if not stat.S_ISREG(info.st_mode):
+        raise TranslateError(f"The {what} '{path}' is not a regular file ({describe(info.st_mode)}).")
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            return _read_at_most(handle, max_bytes)
+        finally:
+            os.close(handle)
+    except InputProblem:
+        raise TranslateError(f"The {what} '{path}' is larger than the {max_bytes:,}-byte limit.") from None
+    except OSError as error:
+        raise TranslateError(f"Cannot read the {what} '{path}': {error.strerror}.") from None
+
+
 def _read_at_most(handle: int, max_bytes: int) -> bytes:
     """Read until the end of the file, or fail once more than ``max_bytes`` bytes came."""
     parts: list[bytes] = []

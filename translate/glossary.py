@@ -23,6 +23,7 @@ from pathlib import Path
 
 from translate.config import FILE_MAX_BYTES
 from translate.errors import TranslateError
+from translate.files import read_named_file
 from translate.text import ARABIC_LETTER, normalize
 
 GLOSSARY = "glossary"  # the flag a sentence gets when a term's house form is missing from its translation
@@ -203,16 +204,7 @@ class Glossary:
         """
         path = Path(path)
         name = path.name
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise TranslateError(f"There is no glossary file '{path}'.") from None
-        except IsADirectoryError:
-            raise TranslateError(f"The glossary '{path}' is a folder, not a file.") from None
-        except OSError as error:
-            raise TranslateError(f"Cannot read the glossary '{path}': {error.strerror}.") from None
-        if len(data) > FILE_MAX_BYTES:
-            raise TranslateError(f"Glossary {name} is {len(data):,} bytes; the limit is {FILE_MAX_BYTES:,}.")
+        data = read_named_file(path, what="glossary file", max_bytes=FILE_MAX_BYTES)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
