@@ -215,23 +215,27 @@ def _rss_mb() -> float:
 
 
 class Project:
-    """This project's Translator and Summarizer, on one engine, with forced lengths."""
+    """This project's Translator and Summarizer, on one engine, with forced lengths and the app's threads
+    (:func:`translate.config.threads_for`: on CPU with CTranslate2, two batches at once)."""
 
     def __init__(self, engine: str, strategy: str, models: dict[str, str], summary_tokens: int, threads: int) -> None:
         from summarize import Summarizer
         from summarize.summarizer import Generation
         from translate import Translator
+        from translate.config import RunConfig, threads_for
 
-        self.translator = Translator(models["ar-en"], engine=engine, device="cpu", beams=BEAMS, threads=threads,
+        intra, inter = threads_for(RunConfig(engine=engine, device="cpu", threads=threads), interactive=True)
+        self.threads = {"threads": intra, "inter_threads": inter}
+        self.translator = Translator(models["ar-en"], engine=engine, device="cpu", beams=BEAMS, **self.threads,
                                      output_length=speed.LENGTH, exact_length=True, cache_size=0)
         self.back = None
         if strategy == "translate-back":
-            self.back = Translator(models["en-ar"], engine=engine, device="cpu", beams=BEAMS, threads=threads,
+            self.back = Translator(models["en-ar"], engine=engine, device="cpu", beams=BEAMS, **self.threads,
                                    source_language="en", target_language="ar",
                                    output_length=(0.0, back_tokens(summary_tokens)), exact_length=True, cache_size=0)
         summary_model = models["mt5"] if strategy == "native" else models["bart"]
         self.summarizer = Summarizer(
-            summary_model, strategy=strategy, device="cpu", engine=engine, threads=threads,
+            summary_model, strategy=strategy, device="cpu", engine=engine, threads=intra, inter_threads=inter,
             arabic_translator=self.back,
             generation=Generation(max_new_tokens=summary_tokens, beams=BEAMS, max_sentences=1, exact_length=True))
 
@@ -334,8 +338,10 @@ def run_contender(contender: str, strategy: str, models: dict[str, str], docs: l
     if isinstance(runner, Project):  # whether any torch weights were loaded (the CTranslate2 path must not)
         loaded = [runner.translator.loaded, runner.summarizer.loaded] + ([runner.back.loaded] if runner.back else [])
         torch_weights = any("model" in vars(item) for item in loaded)
+    threads_used = runner.threads if isinstance(runner, Project) else {"threads": threads, "inter_threads": 1}
     return {"contender": contender, "strategy": strategy, "articles": rows, "held_mb": held,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch_weights": torch_weights}
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch_weights": torch_weights,
+            "threads": threads_used}
 
 
 # --- threads ---------------------------------------------------------------------------------------
@@ -447,13 +453,14 @@ def summarise(results: list[dict]) -> dict:
 
 def print_report(results: list[dict], report: dict, threads: list[dict] | None) -> None:
     for strategy in report:
-        print(f"\n{strategy}: seconds per article, median (min–max); memory in MB")
-        print(f"{'contender':<14}{'first para':>16}{'translation':>18}{'summaries':>16}{'total':>18}"
+        print(f"\n{strategy}: seconds per article, median (min–max); memory in MB; threads per batch × batches")
+        print(f"{'contender':<14}{'threads':>8}{'first para':>16}{'translation':>18}{'summaries':>16}{'total':>18}"
               f"{'held MB':>9}{'peak MB':>9}")
         for row in (r for r in results if r["strategy"] == strategy):
             figures = [_spread([a[k] for a in row["articles"]]) for k in
                        ("first_paragraph_s", "translation_s", "summaries_s", "total_s")]
-            print(f"{row['contender']:<14}{figures[0]:>16}{figures[1]:>18}{figures[2]:>16}{figures[3]:>18}"
+            split = f"{row['threads']['threads']}×{row['threads']['inter_threads']}"
+            print(f"{row['contender']:<14}{split:>8}{figures[0]:>16}{figures[1]:>18}{figures[2]:>16}{figures[3]:>18}"
                   f"{row['held_mb']:>9.0f}{row['peak_mb']:>9.0f}")
         ratios = report[strategy]
         print(f"summaries, transformers ÷ ctranslate2: {_spread(ratios['summaries_speedup'])}× (target ≥ 3)")

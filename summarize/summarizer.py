@@ -97,17 +97,17 @@ class Summarizer:
         self.compute_type = compute_type
         self.dtype = dtype
         self.threads = threads
-        self.inter_threads = inter_threads  # CTranslate2 batches at once (chunks of a long article)
+        self.inter_threads = inter_threads  # CTranslate2 batches at once: the native pair, a long article's chunks
         self.generated_tokens = 0  # tokens in every raw summary so far (end tokens included)
         self._back_translator: Translator | None = arabic_translator  # None: built from arabic_model on first use
         self._ctranslate2 = None
 
     @classmethod
-    def from_config(cls, config: RunConfig) -> Summarizer:
-        """The summariser a run configuration describes. Its threads are the batch job's in every front
-        end (:func:`translate.config.threads_for`): most summaries are a batch of one text, which
-        parallel batches cannot split."""
-        threads, inter_threads = threads_for(config, interactive=False)
+    def from_config(cls, config: RunConfig, *, interactive: bool = False) -> Summarizer:
+        """The summariser a run configuration describes; ``interactive`` for the app and HTTP API, whose
+        threads differ (:func:`translate.config.threads_for`): there the two ``native`` summaries, one
+        batch, run side by side."""
+        threads, inter_threads = threads_for(config, interactive=interactive)
         return cls(config.summary_model, strategy=config.summary_strategy, arabic_model=config.arabic_model,
                    device=config.device, long_input=config.long_input, glossary=config.glossary,
                    generation=Generation(max_new_tokens=config.max_tokens, beams=config.summary_beams,
@@ -169,12 +169,14 @@ class Summarizer:
             raise TranslateError(
                 f"The article is too short to summarise ({words} words; at least {self.min_words} are needed)."
             )
-        (english_summary, english_cut), coverage = self._summarise(english)
+        texts = [english, arabic] if self.strategy == "native" else [english]
+        summaries = self._summarise(texts)  # native: both languages in the same batches
+        (english_summary, english_cut), coverage = summaries[0]
         terms = self.glossary.find(arabic) if self.glossary is not None else []
         english_summary = self.glossary.correct(terms, english_summary) if terms else english_summary
         truncated = ["english:truncated"] if english_cut else []
         if self.strategy == "native":
-            (arabic_summary, arabic_cut), _ = self._summarise(arabic)
+            (arabic_summary, arabic_cut), _ = summaries[1]
             truncated += ["arabic:truncated"] if arabic_cut else []
         else:
             arabic_summary = self.back_translator.translate(english_summary).text
@@ -184,22 +186,35 @@ class Summarizer:
             flags += ("english:glossary",) if missing else ()
         return BilingualSummary(english_summary, arabic_summary, flags, self.strategy, coverage)
 
-    def _summarise(self, text: str) -> tuple[tuple[str, bool], str]:
-        """Summary of one text (and whether it hit the token cap), and the part of the text it covers."""
-        sentences = [s for p in split_paragraphs(normalize(text))[0] for s in split_sentences(p)]
+    def _summarise(self, texts: Sequence[str]) -> list[tuple[tuple[str, bool], str]]:
+        """For each text, its summary (and whether it hit the token cap) and the part of it the summary
+        covers. Every text's first pass is one batch, and so is every chunked text's combining pass."""
         budget = self.loaded.window - 2
-        chunks = _chunks(sentences, self.loaded.count_tokens, budget)
-        if len(chunks) == 1 and len(chunks[0]) == len(sentences):
-            return self._generate([" ".join(sentences)])[0], "whole article"
-        if self.long_input == "lead":
-            lead = chunks[0]
-            return self._generate([" ".join(lead)])[0], f"lead: first {len(lead)} of {len(sentences)} sentences"
-        partial = [summary for summary, _ in self._generate([" ".join(chunk) for chunk in chunks])]
-        combined = _chunks(partial, self.loaded.count_tokens, budget)[0]
-        return self._generate([" ".join(combined)])[0], f"chunks: {len(chunks)} parts summarised, then combined"
+        plans = []  # (inputs of the first pass, coverage, whether the partial summaries are combined)
+        for text in texts:
+            sentences = [s for p in split_paragraphs(normalize(text))[0] for s in split_sentences(p)]
+            chunks = _chunks(sentences, self.loaded.count_tokens, budget)
+            if len(chunks) == 1 and len(chunks[0]) == len(sentences):
+                plans.append(([" ".join(sentences)], "whole article", False))
+            elif self.long_input == "lead":
+                plans.append(([" ".join(chunks[0])], f"lead: first {len(chunks[0])} of {len(sentences)} sentences",
+                              False))
+            else:
+                plans.append(([" ".join(chunk) for chunk in chunks],
+                              f"chunks: {len(chunks)} parts summarised, then combined", True))
+        first = iter(self._generate([piece for inputs, _, _ in plans for piece in inputs]))
+        passes = [[next(first) for _ in inputs] for inputs, _, _ in plans]
+        combining = [i for i, (_, _, combine) in enumerate(plans) if combine]
+        combined = iter(self._generate([
+            " ".join(_chunks([summary for summary, _ in passes[i]], self.loaded.count_tokens, budget)[0])
+            for i in combining]))
+        return [(next(combined) if combine else passes[i][0], coverage)
+                for i, (_, coverage, combine) in enumerate(plans)]
 
     def _generate(self, texts: Sequence[str]) -> list[tuple[str, bool]]:
         """Summaries of ``texts`` (first sentences kept), each with whether it hit the token cap."""
+        if not texts:
+            return []
         tokenizer = self.loaded.tokenizer
         generate = self._generate_ctranslate2 if self.engine_name == "ctranslate2" else self._generate_torch
         outputs = generate(texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import pytest
 import speed
+
+from translate.config import APP_INTER_THREADS
 
 
 def test_every_contender_generates_the_same_number_of_tokens(random_marian) -> None:
@@ -63,6 +66,8 @@ def test_pipeline_quick_mode_checks_that_every_contender_did_the_same_work(tmp_p
             assert 0 < row["held_mb"] <= row["peak_mb"]
         weights = {r["contender"]: r["torch_weights"] for r in rows}
         assert weights == {"usual": None, "transformers": True, "ctranslate2": False}
+        batches = {r["contender"]: r["threads"]["inter_threads"] for r in rows}  # the app's threads
+        assert batches == {"usual": 1, "transformers": 1, "ctranslate2": min(APP_INTER_THREADS, os.cpu_count() or 1)}
         assert len(figures["report"][strategy]["whole_wait_speedup"]) == 1
     threads = figures["threads"]
     assert [(t["intra_threads"], t["inter_threads"]) for t in threads] == [(2, 1), (1, 2)]

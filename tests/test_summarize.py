@@ -270,3 +270,49 @@ def test_signature_reports_the_engine_that_runs(request, settings, engine, compu
         assert signature["arabic_model"]["compute_type"] == compute_type
     else:
         assert signature["arabic_model"] is None
+
+
+class RecordingTranslator:
+    """A ``ctranslate2.Translator`` that records the size and options of every batch it is given."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.calls = inner, []
+
+    def translate_batch(self, *args, **options):
+        self.calls.append({"texts": len(args[0]), **options})
+        return self.inner.translate_batch(*args, **options)
+
+
+def test_native_summaries_are_one_batch_that_the_app_splits_between_threads(memorised_mt5, monkeypatch) -> None:
+    from summarize import summarizer as module
+    from translate import config as config_module
+    from translate.config import RunConfig
+
+    made = []
+    build = module.ctranslate2_translator
+    monkeypatch.setattr(module, "ctranslate2_translator",
+                        lambda *args, **options: made.append(RecordingTranslator(build(*args, **options))) or made[-1])
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    config = RunConfig(engine="ctranslate2", compute_type="float32", summary_model=str(memorised_mt5), device="cpu")
+    app, batch_job = Summarizer.from_config(config, interactive=True), Summarizer.from_config(config)
+    assert (app.threads, app.inter_threads, batch_job.threads, batch_job.inter_threads) == (1, 2, 0, 1)
+    for summarizer in (app, batch_job):
+        summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+        assert (summary.english, summary.arabic, summary.flags) == (factory.SUMMARY_EN, factory.SUMMARY_AR, ())
+    assert [call["texts"] for call in made[0].calls] == [2]  # English and Arabic together
+    assert made[0].calls[0]["max_batch_size"] == 1  # one text per inter thread
+    assert [call["texts"] for call in made[1].calls] == [2] and "max_batch_size" not in made[1].calls[0]
+    assert app.signature() == batch_job.signature()
+
+
+def test_chunked_and_whole_texts_share_their_batches(random_mt5) -> None:
+    long_english = "\n\n".join([factory.ARTICLE_EN] * 6)
+    summarizer = Summarizer(str(random_mt5), long_input="chunks", generation=Generation(max_new_tokens=12, beams=1))
+    batches = []
+    generate = summarizer._generate_torch
+    summarizer._generate_torch = lambda texts: batches.append(len(texts)) or generate(texts)
+    summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=long_english)
+    parts = int(summary.coverage.split()[1])
+    assert parts > 1 and re.fullmatch(r"chunks: \d+ parts summarised, then combined", summary.coverage)
+    assert batches == [parts + 1, 1]  # every English part and the whole Arabic text, then the combining pass
+    assert summary.english and summary.arabic

@@ -44,7 +44,7 @@ class Service:
     @classmethod
     def from_config(cls, config: RunConfig) -> Service:
         """The service a run configuration describes (models are loaded by :meth:`warm`)."""
-        summarizer = Summarizer.from_config(config) if config.summary else None
+        summarizer = Summarizer.from_config(config, interactive=True) if config.summary else None
         return cls(Translator.from_config(config, interactive=True), summarizer, config=config)
 
     def warm(self) -> None:
