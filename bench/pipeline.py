@@ -451,17 +451,19 @@ def summarise(results: list[dict]) -> dict:
     return report
 
 
+COLUMNS = {"first_paragraph_s": "first paragraph", "translation_s": "translation", "summaries_s": "summaries",
+           "total_s": "total"}
+
+
 def print_report(results: list[dict], report: dict, threads: list[dict] | None) -> None:
     for strategy in report:
         print(f"\n{strategy}: seconds per article, median (min–max); memory in MB; threads per batch × batches")
-        print(f"{'contender':<14}{'threads':>8}{'first para':>16}{'translation':>18}{'summaries':>16}{'total':>18}"
-              f"{'held MB':>9}{'peak MB':>9}")
+        print(f"{'contender':<14}{'threads':>8}" + "".join(f"{title:>21}" for title in COLUMNS.values())
+              + f"{'held MB':>9}{'peak MB':>9}")
         for row in (r for r in results if r["strategy"] == strategy):
-            figures = [_spread([a[k] for a in row["articles"]]) for k in
-                       ("first_paragraph_s", "translation_s", "summaries_s", "total_s")]
+            figures = "".join(f"{_spread([a[key] for a in row['articles']]):>21}" for key in COLUMNS)
             split = f"{row['threads']['threads']}×{row['threads']['inter_threads']}"
-            print(f"{row['contender']:<14}{split:>8}{figures[0]:>16}{figures[1]:>18}{figures[2]:>16}{figures[3]:>18}"
-                  f"{row['held_mb']:>9.0f}{row['peak_mb']:>9.0f}")
+            print(f"{row['contender']:<14}{split:>8}{figures}{row['held_mb']:>9.0f}{row['peak_mb']:>9.0f}")
         ratios = report[strategy]
         print(f"summaries, transformers ÷ ctranslate2: {_spread(ratios['summaries_speedup'])}× (target ≥ 3)")
         print(f"whole wait, usual ÷ ctranslate2:       {_spread(ratios['whole_wait_speedup'])}× (target ≥ 4)")
