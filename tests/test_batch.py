@@ -45,6 +45,7 @@ def build_tree(root: Path) -> dict[str, str]:
         "news/d.txt": P[4][0].encode("cp1256"),
         "news/deep/e.md": f"# {P[5][0]}\n\n- {P[6][0]}\n\n```\nقال الوزير\n```\n".encode(),
         "f.html": (f'<html dir="rtl"><body><h1>{P[7][0]}</h1><p class="x">{P[8][0]} <b>{P[0][0]}</b></p>'
+                   '<p>ارتفعت أسعار النفط بنسبة <b>3.5</b> في <a href="/oil">المئة</a> يوم الاثنين.</p>'
                    '<script>var s = "قال";</script></body></html>').encode(),
         "g.docx": make_docx([P[1][0]], P[3][0]),
         "h.jsonl": "\n".join(json.dumps(r, ensure_ascii=False) for r in (
@@ -106,6 +107,8 @@ def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memor
     assert (out / "news/deep/e.en.md").read_text("utf-8") == f"# {P[5][1]}\n\n- {P[6][1]}\n\n```\nقال الوزير\n```\n"
     html = (out / "f.en.html").read_text("utf-8")
     assert f"<h1>{P[7][1]}</h1>" in html and f'<p class="x">{P[8][1]} <b>{P[0][1]}</b></p>' in html
+    assert f"<p>{P[2][1]}</p>" in html  # a sentence cut by inline tags, translated whole, its number kept
+    assert "cut by inline markup" in records["f.html"]["notes"][0]
     assert 'var s = "قال";' in html and 'dir="ltr"' in html and 'lang="en"' in html
     document = docx.Document(out / "g.en.docx")
     assert document.paragraphs[0].text == P[1][1] and document.paragraphs[0].runs[0].bold

@@ -126,6 +126,27 @@ def test_html_keeps_cdata_comments_and_scripts_and_translates_alt_and_title() ->
     assert 'dir="ltr"' in out and 'lang="en"' in out
 
 
+def test_a_sentence_cut_by_inline_markup_is_translated_whole() -> None:
+    page = (f'<html><body><p class="lead"><b>القاهرة:</b> قتل <b>25</b> شخصا في <a href="/x">{LINK}</a> أمس.</p>'
+            f'<p>{NEWS} <b>{MORE}</b></p><p>قال<br>الوزير</p></body></html>')
+    parsed = parse(Path("a.html"), page.encode())
+    assert parsed.units == (f"القاهرة: قتل 25 شخصا في {LINK} أمس.", NEWS, MORE, "قال", "الوزير")
+    assert parsed.articles == ((0, 1, 2, 3, 4),)
+    assert parsed.notes == ("1 sentence(s) cut by inline markup (links, bold ...) were translated whole; that markup "
+                            "is not carried over (links: /x).",)
+    out = rendered(parsed)
+    assert '<p class="lead">T0</p>' in out  # the number and the link's words are inside the one translation
+    assert "<p>T1 <b>T2</b></p>" in out  # whole sentences keep their markup
+    assert "<p>T3<br/>T4</p>" in out
+
+
+def test_inline_markup_that_holds_more_than_text_is_kept() -> None:
+    page = f'<p>قال <a href="/x"><img src="a.png" alt="{LINK}"> الوزير</a> إن المحادثات ستستأنف.</p>'
+    parsed = parse(Path("a.html"), page.encode())
+    assert parsed.units == ("قال الوزير إن المحادثات ستستأنف.", LINK)
+    assert rendered(parsed) == '<p>T0<a href="/x"><img alt="T1" src="a.png"/></a></p>'
+
+
 def test_windows_1256_html_with_style_and_script_is_read() -> None:
     style = "<style>body { font-family: Arial, sans-serif; margin: 0 auto; color: #333; }</style>" * 4
     script = "<script>function track() { var analytics = window.analytics || []; }</script>" * 4

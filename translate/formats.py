@@ -21,7 +21,7 @@ from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.language import assess
 from translate.language import name as language_name
-from translate.text import has_arabic
+from translate.text import ends_sentence, has_arabic
 
 SUPPORTED = INPUT_TYPES
 
@@ -163,6 +163,8 @@ def _parse_markdown(text: str) -> Parsed:
 # --- HTML -----------------------------------------------------------------------------------------
 
 _SKIPPED_TAGS = {"script", "style", "code", "pre", "noscript", "template", "textarea"}
+_INLINE_TAGS = {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark",
+                "q", "s", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
 _TRANSLATED_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
 _TRANSLATED_META = {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
 _NOT_PROSE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S | re.I)
@@ -176,16 +178,13 @@ def html_prose(text: str) -> str:
 def _parse_html(text: str) -> Parsed:
     """Translate the text between tags and the ``alt``, ``title``, ``aria-label`` and ``placeholder``
     attributes (and the page's description meta tags); markup, other attributes, CDATA sections,
-    comments, scripts and code stay as they are. The articles to summarise are the text only."""
+    comments, scripts and code stay as they are. A sentence that inline markup (a link, bold ...)
+    cuts into parts is translated whole, and that markup is dropped, with a note. The articles to
+    summarise are the text only."""
     from bs4 import BeautifulSoup
-    from bs4.element import PreformattedString
 
     soup = BeautifulSoup(text, "html.parser")
-    nodes = [
-        node for node in soup.find_all(string=True)
-        if not isinstance(node, PreformattedString)  # comments, CDATA, doctype, declarations
-        and not any(parent.name in _SKIPPED_TAGS for parent in node.parents) and has_arabic(node)
-    ]
+    runs = _text_runs(soup)
     attributes: list[tuple[object, str]] = []
     for tag in soup.find_all(True):
         if tag.name in _SKIPPED_TAGS or any(parent.name in _SKIPPED_TAGS for parent in tag.parents):
@@ -194,14 +193,21 @@ def _parse_html(text: str) -> Parsed:
         if tag.name == "meta" and (tag.get("name") or tag.get("property") or "").lower() in _TRANSLATED_META:
             names.append("content")
         attributes += [(tag, key) for key in names if isinstance(tag.get(key), str) and has_arabic(tag[key])]
-    units = tuple(str(node).strip() for node in nodes) + tuple(tag[key].strip() for tag, key in attributes)
+    texts = ["".join(str(node) for node in run) for run in runs]
+    units = tuple(" ".join(text.split()) if len(run) > 1 else text.strip() for run, text in zip(runs, texts,
+                                                                                              strict=True))
+    units += tuple(tag[key].strip() for tag, key in attributes)
+    merged = [run for run in runs if len(run) > 1]
+    links = [tag["href"] for run in merged for tag in _wrappers(run) if tag.name == "a" and tag.get("href")]
+    notes = (f"{len(merged)} sentence(s) cut by inline markup (links, bold ...) were translated whole; that "
+             "markup is not carried over" + (f" (links: {', '.join(links)})." if links else "."),) if merged else ()
 
     def render(translations: Sequence[str]) -> bytes:
         if len(translations) != len(units):
             raise ValueError("one translation is needed for every unit")
-        for node, translation in zip(nodes, translations, strict=False):
-            node.replace_with(_keep_spaces(str(node), translation))
-        for (tag, key), translation in zip(attributes, translations[len(nodes):], strict=True):
+        for run, original, translation in zip(runs, texts, translations, strict=False):
+            _replace_run(run, _keep_spaces(original, translation))
+        for (tag, key), translation in zip(attributes, translations[len(runs):], strict=True):
             tag[key] = _keep_spaces(tag[key], translation)
         for tag in soup.find_all(attrs={"dir": True}):
             tag["dir"] = "ltr"
@@ -209,7 +215,69 @@ def _parse_html(text: str) -> Parsed:
             soup.html["lang"] = "en"
         return str(soup).encode("utf-8")
 
-    return Parsed(units, (tuple(range(len(nodes))),), render)
+    return Parsed(units, (tuple(range(len(runs))),), render, notes)
+
+
+def _text_runs(soup) -> list[list]:
+    """The page's text nodes that hold Arabic, in runs that read as one text: nodes of the same block
+    element, with only inline tags between them, joined while a node does not end its sentence."""
+    from bs4.element import PreformattedString
+
+    runs: list[list] = []
+    previous = None
+    for node in soup.find_all(string=True):
+        if isinstance(node, PreformattedString) or any(parent.name in _SKIPPED_TAGS for parent in node.parents):
+            continue  # comments, CDATA, doctype, scripts and code: left as they are
+        if previous is not None and _continues(previous, node):
+            runs[-1].append(node)
+        else:
+            runs.append([node])
+        previous = node
+    return [run for run in runs if any(has_arabic(node) for node in run)]
+
+
+def _block(node):
+    """The nearest ancestor of ``node`` that is not an inline tag."""
+    return next(parent for parent in node.parents if parent.name not in _INLINE_TAGS)
+
+
+def _continues(previous, node) -> bool:
+    """Whether ``node`` continues the sentence of ``previous``."""
+    from bs4.element import Tag
+
+    if ends_sentence(str(previous)) or _block(previous) is not _block(node):
+        return False
+    for element in previous.next_elements:
+        if element is node:
+            return True
+        if isinstance(element, Tag) and element.name not in _INLINE_TAGS | {"img", "wbr"}:  # <br>, a block ...
+            return False
+    return False
+
+
+def _wrappers(run: list) -> list:
+    """The inline tags around the nodes of ``run``, each once, innermost first."""
+    found = {id(parent): parent for node in run for parent in node.parents if parent.name in _INLINE_TAGS}
+    return list(found.values())
+
+
+def _replace_run(run: list, translation: str) -> None:
+    """Put ``translation`` where ``run`` was: in its one node, or, for a sentence cut by inline tags,
+    before the first of them in the block; the run's nodes go, and inline tags left empty too."""
+    from bs4.element import NavigableString
+
+    if len(run) == 1:
+        run[0].replace_with(translation)
+        return
+    block = _block(run[0])
+    anchor = next(element for element in [run[0], *run[0].parents] if element.parent is block)
+    anchor.insert_before(NavigableString(translation))
+    wrappers = _wrappers(run)
+    for node in run:
+        node.extract()
+    for wrapper in wrappers:  # innermost first, as parents are listed
+        if wrapper.parent is not None and not wrapper.get_text().strip() and not wrapper.find(True):
+            wrapper.decompose()
 
 
 def _keep_spaces(original: str, translation: str) -> str:
