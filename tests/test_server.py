@@ -22,7 +22,7 @@ from translate import Translator
 from translate import testing as factory
 from translate.config import FILE_MAX_BYTES, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
-from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app
+from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app, server_config
 from web.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +40,8 @@ def live(app, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free port of ``host`` in a thread; yields its URL."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=free_port(), log_level="warning",
-                                           timeout_graceful_shutdown=1))
+    server = uvicorn.Server(server_config(app, host=host, port=free_port(), log_level="warning",
+                                          timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -201,6 +201,22 @@ def check_throttle(locked_server: str) -> None:
     assert "Too many failed logins" in refused.json()["error"] and int(refused.headers["retry-after"]) >= 1
     other = login(locked_server, "editor", " pass word ", "127.0.0.2")
     assert other.status_code == 200 and other.json() == {"success": True}
+
+
+def test_behind_a_proxy_logins_are_throttled_per_forwarded_client(service) -> None:
+    def attempt(url: str, password: str, client: str, via: str = "127.0.0.1") -> int:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=via), timeout=30) as http:
+            return http.post(url + "login", data={"username": "editor", "password": password},
+                             headers={"X-Forwarded-For": client}).status_code
+
+    with live(create_app(service, auth=[("editor", "secret")])) as url:
+        guesses = [attempt(url, f"guess {i}", "203.0.113.7") for i in range(LOGIN_FREE_FAILURES + 1)]
+        assert guesses == [400] * LOGIN_FREE_FAILURES + [429]  # this machine is a trusted proxy by default
+        assert attempt(url, "secret", "203.0.113.8") == 200  # another client behind the same proxy
+        assert attempt(url, "secret", "203.0.113.7") == 429
+        spoofed = [attempt(url, f"guess {i}", f"198.51.100.{i}", via="127.0.0.6")
+                   for i in range(LOGIN_FREE_FAILURES + 1)]
+        assert spoofed[-1] == 429  # an untrusted client cannot name a new address for each try
 
 
 PRIVATE = ["Translate an Arabic article", "translate_files", "/summarize", "Summarise an Arabic article"]

@@ -302,6 +302,16 @@ def _stop(signum: int, frame: object) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
+def server_config(app: ASGIApp, *, host: str, port: int, **options: Any):
+    """uvicorn's settings for the server. The client address that logins are throttled by is the
+    connection's, or, from a trusted reverse proxy (uvicorn's ``FORWARDED_ALLOW_IPS``: this machine
+    unless set), the one the proxy names in ``X-Forwarded-For``; other clients cannot set it."""
+    import uvicorn
+
+    settings = {"timeout_graceful_shutdown": 3, "log_level": "info", **options}
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=True, **settings)
+
+
 def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
           temporary: Sequence[Path] = ()) -> int:
     """Serve ``app`` until SIGTERM or SIGINT (Ctrl-C), cleaning old request files on a timer; then
@@ -309,8 +319,7 @@ def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
     import uvicorn
 
     service.clean_every()
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, timeout_graceful_shutdown=3,
-                                           log_level="info"))
+    server = uvicorn.Server(server_config(app, host=host, port=port))
     # uvicorn shuts down gracefully on both signals, then raises the signal again with the handlers
     # that were there before: SIGINT's raises KeyboardInterrupt, this one raises Stopped.
     previous = signal.signal(signal.SIGTERM, _stop)
