@@ -267,6 +267,27 @@ def test_missing_and_extra_files_are_reported(memorised_marian, tmp_path, capsys
     assert figures["models"][0]["chrf"] == 100.0
 
 
+def test_special_files_are_never_opened(memorised_marian, tmp_path, capsys) -> None:
+    import os
+
+    sources = write_tree(tmp_path / "src", {"a.txt": P[0][0]})
+    references = write_tree(tmp_path / "ref", {"a.txt": P[0][1]})
+    os.mkfifo(sources / "pipe.txt")
+    os.mkfifo(references / "pipe.txt")
+    (sources / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert main([str(sources), str(references), "--model", str(memorised_marian), "--beams", "1",
+                 "--json", str(tmp_path / "s.json")]) == 0
+    stderr = capsys.readouterr().err
+    assert "warning: pipe.txt: skipped, a FIFO (named pipe)" in stderr
+    assert "warning: reference pipe.txt: skipped, a FIFO (named pipe)" in stderr
+    assert "warning: gone.txt: skipped, a broken link" in stderr
+    assert json.loads((tmp_path / "s.json").read_text("utf-8"))["documents"] == 1
+    os.mkfifo(tmp_path / "pairs.tsv")
+    assert main([str(tmp_path / "pairs.tsv"), "--model", str(memorised_marian)]) == 1
+    assert capsys.readouterr().err == (f"error: The pairs file '{tmp_path / 'pairs.tsv'}' is not a regular file "
+                                       "(a FIFO (named pipe)).\n")
+
+
 @pytest.mark.parametrize(
     ("files", "arguments", "message"),
     [

@@ -27,6 +27,7 @@ from translate.checks import ALL_FLAGS, NUMBERS, confidence, numbers
 from translate.config import FILE_MAX_BYTES, VERSION, RunConfig, add_arguments, config_from_parser
 from translate.encodings import decode
 from translate.errors import TranslateError
+from translate.files import describe, read_named_file
 from translate.formats import SUPPORTED, parse
 from translate.progress import Progress, terminal_progress
 from translate.text import has_arabic, normalize
@@ -63,19 +64,26 @@ class Inputs:
 
 # --- reading --------------------------------------------------------------------------------------
 
-def _files(folder: Path) -> dict[str, Path]:
-    """Every file under ``folder`` by relative path (hidden files and links to folders skipped)."""
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+def _files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """Every regular file under ``folder`` by relative path (hidden entries and links to folders
+    skipped), and a problem line for each other entry (a FIFO, a device, a broken link), which is
+    never opened."""
+    files, problems = {}, []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
+            continue
+        if path.is_file():
+            files[name] = path
+        else:
+            kind = describe(path.stat().st_mode) if path.exists() else "a broken link"
+            problems.append(f"{name}: skipped, {kind}")
+    return files, problems
 
 
-def _read(path: Path, name: str) -> bytes:
-    try:
-        if path.stat().st_size > FILE_MAX_BYTES:
-            raise TranslateError(f"'{name}' is larger than the {FILE_MAX_BYTES:,}-byte limit.")
-        return path.read_bytes()
-    except OSError as error:
-        raise TranslateError(f"Cannot read '{name}': {error.strerror}.") from None
+def _read(path: Path) -> bytes:
+    """A named file's bytes: only a regular file, and never more than the batch job's limit."""
+    return read_named_file(path, what="file", max_bytes=FILE_MAX_BYTES)
 
 
 _MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)*")
@@ -130,17 +138,18 @@ def source_units(path: Path, data: bytes, *, text_field: str = "text") -> tuple[
     return ("\n\n".join(parsed.units),)
 
 
-def _units(reader: Callable[..., tuple[str, ...]], path: Path, name: str, text_field: str) -> tuple[str, ...]:
+def _units(reader: Callable[..., tuple[str, ...]], path: Path, text_field: str) -> tuple[str, ...]:
     """``reader``'s units of one file, with an error naming the file's whole path."""
+    data = _read(path)  # its errors name the path
     try:
-        return reader(path, _read(path, name), text_field=text_field)
+        return reader(path, data, text_field=text_field)
     except TranslateError as error:
         raise TranslateError(f"{path}: {error}") from None
 
 
 def read_folders(sources: Path, references: Path, *, text_field: str = "text") -> Inputs:
     """Pair the articles under ``sources`` with the references under ``references`` by relative path."""
-    source_files, reference_files = _files(sources), _files(references)
+    (source_files, odd_sources), (reference_files, odd_references) = _files(sources), _files(references)
     if not reference_files:
         raise TranslateError(f"The references folder '{references}' holds no files.")
     if not source_files:
@@ -150,14 +159,15 @@ def read_folders(sources: Path, references: Path, *, text_field: str = "text") -
                 for name in source_files if name not in reference_files]
     problems += [f"{name}: a reference with no source article" for name in reference_files
                  if name not in source_files]
+    problems += odd_sources + [f"reference {problem}" for problem in odd_references]
     for name, path in source_files.items():
         if name not in reference_files:
             continue
         if path.suffix.lower() not in SUPPORTED:
             problems.append(f"{name}: skipped, unsupported file type (supported: {', '.join(SUPPORTED)})")
             continue
-        arabic = _units(source_units, path, name, text_field)
-        english = _units(reference_units, reference_files[name], name, text_field)
+        arabic = _units(source_units, path, text_field)
+        english = _units(reference_units, reference_files[name], text_field)
         if len(arabic) != len(english):
             raise TranslateError(f"{name}: the source holds {len(arabic)} records but the reference {len(english)}.")
         for index, (source, reference) in enumerate(zip(arabic, english, strict=True), start=1):
@@ -177,7 +187,7 @@ def read_folders(sources: Path, references: Path, *, text_field: str = "text") -
 def read_pairs(path: Path) -> Inputs:
     """Sentence pairs from a two-column TSV (Arabic, tab, English) or a JSONL file of
     ``{"source": ..., "reference": ...}`` records."""
-    text = decode(_read(path, path.name), name=f"'{path.name}'")
+    text = decode(read_named_file(path, what="pairs file", max_bytes=FILE_MAX_BYTES), name=f"'{path.name}'")
     documents = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -216,7 +226,7 @@ def read_inputs(sources: Path, references: Path | None, *, text_field: str = "te
             raise TranslateError(f"REFERENCES '{references}' is not a folder: give the folder of English "
                                  "references, the same tree as SOURCES.")
         return read_folders(sources, references, text_field=text_field)
-    if not sources.is_file():
+    if not sources.exists():
         raise TranslateError(f"There is no file or folder '{sources}'.")
     if sources.suffix.lower() not in PAIR_TYPES:
         raise TranslateError(f"'{sources.name}' is neither a folder nor a pairs file ({', '.join(PAIR_TYPES)}).")
