@@ -142,11 +142,14 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                                     f"{FILE_MAX_CHARS:,} characters of text each)",
                               file_count="multiple", file_types=list(UPLOAD_TYPES), elem_id="uploads")
             files_summary = gr.Checkbox(value=service.summarizer is not None, label="Write summaries")
+            with gr.Accordion("Glossary: house spellings of names and terms", open=False):
+                files_glossary = gr.File(label="Glossary file (.tsv or .csv; joins the server's glossary)",
+                                         file_types=list(GLOSSARY_TYPES), elem_id="files-glossary")
             files_button = gr.Button("Translate files", variant="primary")
             files_out = gr.File(label="Translated files", file_count="multiple", interactive=False)
             files_status = gr.Markdown()
-            files_button.click(turn(handlers.translate_files), [uploads, files_summary], [files_out, files_status],
-                               api_name="translate_files", **shared)
+            files_button.click(turn(handlers.translate_files), [uploads, files_summary, files_glossary],
+                               [files_out, files_status], api_name="translate_files", **shared)
         hidden_text = gr.Textbox(visible=False)
         hidden_rows = gr.JSON(visible=False)
         hidden_a, hidden_b, hidden_c = (gr.Textbox(visible=False) for _ in range(3))

@@ -69,7 +69,7 @@ def test_the_api_keeps_its_parameters_and_descriptions(client) -> None:
     assert {name: [p["parameter_name"] for p in e["parameters"]] for name, e in endpoints.items()} == {
         "/article": ["text", "with_summary", "glossary_file", "glossary_rows"],
         "/review": ["text", "rows", "glossary_file", "glossary_rows"],
-        "/translate_files": ["paths", "with_summary"],
+        "/translate_files": ["paths", "with_summary", "glossary_file"],
         "/translate": ["text"],
         "/summarize": ["text"],
     }
@@ -99,6 +99,30 @@ def test_an_uploaded_glossary_file_gives_the_house_forms(client, house_file) -> 
     english, review, *_ = client.predict(ARTICLE, False, glossary_file=upload, api_name="/article")
     assert english == HOUSE
     assert flags(review) == ["", f"{GLOSSARY}: Kim Jong Un missing", "", ""]
+
+
+def test_the_files_tab_takes_a_glossary_file_for_its_files(client, house_file, tmp_path) -> None:
+    import zipfile
+
+    article = tmp_path / "story.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    files, status = client.predict([handle_file(str(article))], False, handle_file(str(house_file)),
+                                   api_name="/translate_files")
+    assert status == "1 of 1 files translated."
+    outputs = {Path(file).name: Path(file) for file in files}
+    assert outputs["story.en.txt"].read_text("utf-8").strip() == HOUSE
+    review = json.loads(outputs["story.review.json"].read_text("utf-8"))
+    assert review["signature"]["translation"]["glossary"] == Glossary.load(house_file).digest
+    plain, _ = client.predict([handle_file(str(article)), handle_file(str(article))], False,
+                              api_name="/translate_files")  # without the glossary: the model's spellings, zipped
+    with zipfile.ZipFile(plain[0]) as bundle:
+        assert bundle.read("story.en.txt").decode("utf-8").strip() == MACHINE
+        review = json.loads(bundle.read("story.review.json"))
+    assert review["signature"]["translation"]["glossary"] is None
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("بوتين\tPutin\tPoutine\tبوتين\tAP\textra\n", encoding="utf-8")
+    with pytest.raises(Exception, match=re.escape("Glossary bad.tsv, line 1: expected 2 to 5 columns")):
+        client.predict([handle_file(str(article))], False, handle_file(str(bad)), api_name="/translate_files")
 
 
 def test_the_file_and_the_table_combine(client, tmp_path) -> None:

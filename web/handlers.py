@@ -2,7 +2,8 @@
 that each can be called and tested alone; :func:`app.build_app` only wires them to the page.
 
 Handlers answer bad input with ``gr.Error`` in the words of the page. The Paste tab's glossary (an
-uploaded file and an editable table) joins the server's for one request: :func:`request_glossary`.
+uploaded file and an editable table) and the Files tab's (a file) join the server's for one request:
+:func:`request_glossary`.
 """
 
 from __future__ import annotations
@@ -254,10 +255,13 @@ def review_article(service: Service, text: str, rows: list[list], glossary_file:
             review.status(machine, current))
 
 
-def translate_files(service: Service, paths: list[str] | None, with_summary: bool = True) -> tuple[list[str], str]:
-    """Translate uploaded files with the batch job's code; returns the outputs (one zip for several)."""
+def translate_files(service: Service, paths: list[str] | None, with_summary: bool = True,
+                    glossary_file: str | None = None) -> tuple[list[str], str]:
+    """Translate uploaded files with the batch job's code; returns the outputs (one zip for several).
+    An uploaded glossary file (.tsv or .csv) joins the server's glossary for these files."""
     if not paths:
         raise gr.Error("Upload at least one file (.txt, .md, .html or .docx).")
+    translator, summarizer = models_for(service, request_glossary(service, glossary_file))  # bad: nothing done
     folder = service.scratch()
     source, out = folder / "in", folder / "out"
     source.mkdir()
@@ -274,9 +278,9 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
             shutil.copy(path, source / name)
     records: list[Record] = []
     if any(source.iterdir()):
-        summarizer = service.summarizer if with_summary else None
         try:  # the run's report goes to a buffer: its records are what the page shows
-            records = Run(source, out, service.translator, summarizer, log=io.StringIO()).execute().records
+            records = Run(source, out, translator, summarizer if with_summary else None,
+                          log=io.StringIO()).execute().records
         except TranslateError as error:
             raise gr.Error(str(error)) from None
     records = sorted(records + refused, key=lambda r: names.index(r.input) if r.input in names else 0)
