@@ -218,24 +218,25 @@ class Project:
     """This project's Translator and Summarizer, on one engine, with forced lengths and the app's threads
     (:func:`translate.config.threads_for`: on CPU with CTranslate2, two batches at once)."""
 
-    def __init__(self, engine: str, strategy: str, models: dict[str, str], summary_tokens: int, threads: int) -> None:
+    def __init__(self, engine: str, strategy: str, models: dict[str, str], summary_tokens: int, threads: int,
+                 device: str = "cpu") -> None:
         from summarize import Summarizer
         from summarize.summarizer import Generation
         from translate import Translator
         from translate.config import RunConfig, threads_for
 
-        intra, inter = threads_for(RunConfig(engine=engine, device="cpu", threads=threads), interactive=True)
+        intra, inter = threads_for(RunConfig(engine=engine, device=device, threads=threads), interactive=True)
         self.threads = {"threads": intra, "inter_threads": inter}
-        self.translator = Translator(models["ar-en"], engine=engine, device="cpu", beams=BEAMS, **self.threads,
+        self.translator = Translator(models["ar-en"], engine=engine, device=device, beams=BEAMS, **self.threads,
                                      output_length=speed.LENGTH, exact_length=True, cache_size=0)
         self.back = None
         if strategy == "translate-back":
-            self.back = Translator(models["en-ar"], engine=engine, device="cpu", beams=BEAMS, **self.threads,
+            self.back = Translator(models["en-ar"], engine=engine, device=device, beams=BEAMS, **self.threads,
                                    source_language="en", target_language="ar",
                                    output_length=(0.0, back_tokens(summary_tokens)), exact_length=True, cache_size=0)
         summary_model = models["mt5"] if strategy == "native" else models["bart"]
         self.summarizer = Summarizer(
-            summary_model, strategy=strategy, device="cpu", engine=engine, threads=intra, inter_threads=inter,
+            summary_model, strategy=strategy, device=device, engine=engine, threads=intra, inter_threads=inter,
             arabic_translator=self.back,
             generation=Generation(max_new_tokens=summary_tokens, beams=BEAMS, max_sentences=1, exact_length=True))
 
@@ -261,7 +262,8 @@ class Project:
 class Usual:
     """transformers ``generate`` on one sentence at a time, then each summary with ``generate``."""
 
-    def __init__(self, strategy: str, models: dict[str, str], summary_tokens: int, threads: int) -> None:
+    def __init__(self, strategy: str, models: dict[str, str], summary_tokens: int, threads: int,
+                 device: str = "cpu") -> None:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -269,8 +271,8 @@ class Usual:
 
         torch.set_num_threads(threads)
 
-        def load(name: str):
-            return AutoTokenizer.from_pretrained(name), AutoModelForSeq2SeqLM.from_pretrained(name).eval()
+        def load(name: str):  # as a model card shows it: the checkpoint's dtype (float32), moved to the device
+            return AutoTokenizer.from_pretrained(name), AutoModelForSeq2SeqLM.from_pretrained(name).to(device).eval()
 
         self.strategy, self.summary_tokens = strategy, summary_tokens
         self.layout = Translator(models["ar-en"], device="cpu").layout  # the same pieces as the project
@@ -284,6 +286,7 @@ class Usual:
 
         tokenizer, model = loaded
         ids = tokenizer(text, return_tensors="pt", truncation=max_length is not None, max_length=max_length)
+        ids = ids.to(model.device)
         with torch.inference_mode():
             out = model.generate(**ids, num_beams=BEAMS, min_new_tokens=tokens, max_new_tokens=tokens,
                                  do_sample=False, **options)
@@ -324,12 +327,13 @@ class Usual:
 
 
 def run_contender(contender: str, strategy: str, models: dict[str, str], docs: list[tuple[str, str]],
-                  summary_tokens: int, threads: int) -> dict:
-    """One contender over every article, after a warm-up article; with the process's memory."""
+                  summary_tokens: int, threads: int, device: str = "cpu") -> dict:
+    """One contender over every article, after a warm-up article; with the process's memory (on CUDA
+    also the peak of torch's GPU allocations, which do not include CTranslate2's)."""
     if contender == "usual":
-        runner = Usual(strategy, models, summary_tokens, threads)
+        runner = Usual(strategy, models, summary_tokens, threads, device)
     else:
-        runner = Project(contender, strategy, models, summary_tokens, threads)
+        runner = Project(contender, strategy, models, summary_tokens, threads, device)
     warm = articles(1, words=60, seed=99)[0]
     runner.run(*warm)  # loads every model and warms the engines; not timed
     held = _rss_mb()
@@ -339,9 +343,14 @@ def run_contender(contender: str, strategy: str, models: dict[str, str], docs: l
         loaded = [runner.translator.loaded, runner.summarizer.loaded] + ([runner.back.loaded] if runner.back else [])
         torch_weights = any("model" in vars(item) for item in loaded)
     threads_used = runner.threads if isinstance(runner, Project) else {"threads": threads, "inter_threads": 1}
-    return {"contender": contender, "strategy": strategy, "articles": rows, "held_mb": held,
+    gpu_torch_mb = None
+    if device.startswith("cuda"):
+        import torch
+
+        gpu_torch_mb = torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_initialized() else 0.0
+    return {"contender": contender, "strategy": strategy, "device": device, "articles": rows, "held_mb": held,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch_weights": torch_weights,
-            "threads": threads_used}
+            "threads": threads_used, "gpu_torch_peak_mb": gpu_torch_mb}
 
 
 # --- threads ---------------------------------------------------------------------------------------
@@ -464,6 +473,10 @@ def print_report(results: list[dict], report: dict, threads: list[dict] | None) 
             figures = "".join(f"{_spread([a[key] for a in row['articles']]):>21}" for key in COLUMNS)
             split = f"{row['threads']['threads']}×{row['threads']['inter_threads']}"
             print(f"{row['contender']:<14}{split:>8}{figures}{row['held_mb']:>9.0f}{row['peak_mb']:>9.0f}")
+        gpu = {r["contender"]: r.get("gpu_torch_peak_mb") for r in results if r["strategy"] == strategy}
+        if any(value is not None for value in gpu.values()):
+            print("peak GPU memory of torch's allocations (CTranslate2's are not counted): "
+                  + ", ".join(f"{name} {value:,.0f} MB" for name, value in gpu.items()))
         ratios = report[strategy]
         print(f"summaries, transformers ÷ ctranslate2: {_spread(ratios['summaries_speedup'])}× (target ≥ 3)")
         print(f"whole wait, usual ÷ ctranslate2:       {_spread(ratios['whole_wait_speedup'])}× (target ≥ 4)")
@@ -476,6 +489,15 @@ def print_report(results: list[dict], report: dict, threads: list[dict] | None) 
                   f"{row['batch_job_s']:>13.2f}{row['summaries_s_per_article']:>15.2f}")
 
 
+def _device_name(device: str) -> str:
+    """The device in words: the GPU's name on CUDA."""
+    if not device.startswith("cuda"):
+        return "CPU"
+    import torch
+
+    return f"{torch.cuda.get_device_name(torch.device(device))} ({device})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small shapes and one short article (CI)")
@@ -486,8 +508,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strategies", nargs="+", choices=list(STRATEGIES), default=list(STRATEGIES),
                         help="the summary strategies to measure (default both)")
     parser.add_argument("--no-threads", action="store_true", help="skip the intra/inter threads comparison")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N): where the contenders run; the "
+                        "threads comparison is for CPUs and is skipped on CUDA")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
+    from translate.errors import TranslateError
+    from translate.models import resolve_device
+
+    try:
+        device = resolve_device(args.device)
+    except TranslateError as error:
+        parser.error(str(error))
 
     shapes = QUICK if args.quick else FULL
     summary_tokens = QUICK_SUMMARY_TOKENS if args.quick else SUMMARY_TOKENS
@@ -500,23 +531,29 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import AutoTokenizer
 
     source_tokens = [len(AutoTokenizer.from_pretrained(models["ar-en"])(a)["input_ids"]) for a, _ in docs]
-    print(f"{os.cpu_count()} CPU cores, threads {args.threads}; {len(docs)} articles the size of {words}-word news "
+    print(f"{_device_name(device)}; {os.cpu_count()} CPU cores, threads {args.threads}; {len(docs)} articles "
+          f"the size of {words}-word news "
           f"({len(docs[0][0].split())} test words, {min(source_tokens)}–{max(source_tokens)} source tokens); "
           f"beams {BEAMS}; forced lengths: translation {speed.LENGTH[0]} × input + {speed.LENGTH[1]} tokens, "
           f"summaries {summary_tokens}, translate-back's Arabic {back_tokens(summary_tokens)}", flush=True)
+    from transformers import AutoConfig
+
     from translate.engines import converted_model
+    from translate.models import ctranslate2_compute_type
 
     for name in models.values():  # a first-use cost, kept out of the timed processes
-        converted_model(name, "int8")
+        converted_model(name, ctranslate2_compute_type(device, AutoConfig.from_pretrained(name).model_type))
     results = []
     for strategy in args.strategies:
         for contender in CONTENDERS:
-            results.append(isolated(run_contender, contender, strategy, models, docs, summary_tokens, args.threads))
+            results.append(isolated(run_contender, contender, strategy, models, docs, summary_tokens, args.threads,
+                                    device))
             print(f"  {strategy} / {contender}: {json.dumps(results[-1])}", flush=True)
             if args.json:  # figures so far, in case a long run is stopped
                 Path(args.json).write_text(json.dumps({"results": results}, indent=2))
     check_consistency(results, summary_tokens)
-    threads = None if args.no_threads else isolated(compare_threads, models, docs, summary_tokens)
+    on_cpu = device == "cpu"
+    threads = None if args.no_threads or not on_cpu else isolated(compare_threads, models, docs, summary_tokens)
     report = summarise(results)
     print_report(results, report, threads)
     if args.json:

@@ -66,12 +66,24 @@ def test_pipeline_quick_mode_checks_that_every_contender_did_the_same_work(tmp_p
             assert 0 < row["held_mb"] <= row["peak_mb"]
         weights = {r["contender"]: r["torch_weights"] for r in rows}
         assert weights == {"usual": None, "transformers": True, "ctranslate2": False}
+        assert {r["device"] for r in rows} == {"cpu"} and {r["gpu_torch_peak_mb"] for r in rows} == {None}
         batches = {r["contender"]: r["threads"]["inter_threads"] for r in rows}  # the app's threads
         assert batches == {"usual": 1, "transformers": 1, "ctranslate2": min(APP_INTER_THREADS, os.cpu_count() or 1)}
         assert len(figures["report"][strategy]["whole_wait_speedup"]) == 1
     threads = figures["threads"]
     assert [(t["intra_threads"], t["inter_threads"]) for t in threads] == [(2, 1), (1, 2)]
     assert len({(t["app_tokens"], t["batch_job_tokens"]) for t in threads}) == 1
+
+
+def test_the_pipeline_benchmark_refuses_a_device_that_is_not_there(capsys, monkeypatch) -> None:
+    import pipeline
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # a machine without a GPU
+    with pytest.raises(SystemExit) as stop:
+        pipeline.main(["--quick", "--device", "cuda"])
+    assert stop.value.code == 2
+    assert "The device 'cuda' was asked for, but no CUDA GPU is available here" in capsys.readouterr().err
 
 
 def test_unequal_work_stops_the_pipeline_benchmark() -> None:
