@@ -112,3 +112,10 @@ def test_a_fifo_given_as_input_is_refused_without_blocking(tmp_path, capsys) -> 
     os.mkfifo(fifo)
     assert main([str(fifo)]) == 1
     assert "is not a regular file" in capsys.readouterr().err
+
+
+def test_the_version_in_every_output_is_the_projects() -> None:
+    from translate.config import VERSION
+
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8")
+    assert re.findall(r'^version = "(.+)"$', pyproject, re.MULTILINE) == [VERSION]

@@ -275,3 +275,56 @@ def test_the_app_runs_two_batches_at_once_and_the_batch_job_one(memorised_marian
         assert (batch.threads, batch.inter_threads) == (2, 1)
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("family", ["mt5", "t5-scaled", "t5-unscaled"])
+def test_converted_t5_family_models_score_tokens_as_transformers_does(random_mt5, tmp_path, family: str) -> None:
+    """CTranslate2 gives every token of a sequence the log-probability transformers gives it, so both
+    engines rank beams alike. transformers 5 marks every T5-family model as tied, which made the
+    converter scale mT5's outputs (which transformers never scales) and T5 v1.1's."""
+    import json
+    import shutil
+
+    import ctranslate2
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, T5Config, T5ForConditionalGeneration
+
+    from translate.engines import converted_model
+
+    folder = random_mt5
+    if family != "mt5":  # a T5 with the same tokenizer: original T5 scales its outputs, T5 v1.1 does not
+        folder = tmp_path / family
+        shape = json.loads((random_mt5 / "config.json").read_text())
+        torch.manual_seed(5)
+        config = T5Config(vocab_size=shape["vocab_size"], d_model=32, d_kv=16, d_ff=64, num_layers=2, num_heads=2,
+                          relative_attention_num_buckets=8, dropout_rate=0.0, feed_forward_proj="gated-gelu",
+                          decoder_start_token_id=0, tie_word_embeddings=family == "t5-scaled")
+        T5ForConditionalGeneration(config).save_pretrained(folder)
+        for name in ("tokenizer.json", "tokenizer_config.json"):
+            shutil.copy(random_mt5 / name, folder / name)
+    tokenizer, model = AutoTokenizer.from_pretrained(folder), AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
+    if family != "mt5":
+        assert model.config.scale_decoder_outputs == (family == "t5-scaled")
+    source, target = (tokenizer(text)["input_ids"] for text in factory.ENGLISH_TEXTS[:2])  # each ends with </s>
+    with torch.inference_mode():
+        logits = model(input_ids=torch.tensor([source]), decoder_input_ids=torch.tensor([[0, *target[:-1]]])).logits
+    expected = torch.log_softmax(logits[0].float(), -1)[torch.arange(len(target)), torch.tensor(target)].tolist()
+    converted = ctranslate2.Translator(str(converted_model(str(folder), "float32")), device="cpu",
+                                       compute_type="float32")
+    scored = converted.score_batch([tokenizer.convert_ids_to_tokens(source)],
+                                   [tokenizer.convert_ids_to_tokens(target[:-1])])[0]
+    assert scored.log_probs == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize("beams", [1, 4])
+def test_random_mt5_summaries_are_the_same_on_both_engines(random_mt5, beams: int) -> None:
+    """Without the n-gram guard, float32 summaries of a random mT5 (near ties everywhere) agree word for word."""
+    from summarize import Summarizer
+    from summarize.summarizer import Generation
+
+    generation = Generation(beams=beams, max_new_tokens=24, no_repeat_ngram_size=0)
+    engines = [Summarizer(str(random_mt5), generation=generation, min_words=1, engine=engine, compute_type="float32")
+               for engine in ("transformers", "ctranslate2")]
+    texts = [text for pair in zip(factory.ENGLISH_TEXTS[:6], factory.ARABIC_TEXTS[:6], strict=True) for text in pair]
+    reference, converted = (summarizer._generate(texts) for summarizer in engines)
+    assert converted == reference

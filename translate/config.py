@@ -19,7 +19,7 @@ from typing import Any
 from translate.errors import TranslateError
 from translate.settings import setting
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"  # also in pyproject.toml (a test checks they agree); recorded in every output
 
 # --- limits, defined once -------------------------------------------------------------------------
 ARTICLE_MAX_CHARS = 100_000  # one pasted article (app, HTTP API), checked before and after normalising

@@ -19,6 +19,7 @@ from translate.errors import TranslateError
 from translate.models import LoadedModel
 from translate.settings import cache_dir
 
+CONVERSION_RULES = 2  # this project's fixes to CTranslate2's converters; a change converts every model again
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -246,6 +247,39 @@ def _use_post_norm_bart() -> None:
     converters.register_loader("BartConfig")(PostNormBartLoader)
 
 
+def _t5_scales_outputs(config) -> bool:
+    """Whether transformers scales this T5-family model's decoder output by ``d_model ** -0.5`` before
+    the vocabulary projection: T5 when ``scale_decoder_outputs`` says so, mT5 never, UMT5 when its
+    embeddings are tied (which transformers 5 always sets)."""
+    if config.model_type == "mt5":
+        return False
+    return bool(getattr(config, "scale_decoder_outputs", config.tie_word_embeddings))
+
+
+def _scale_t5_outputs_as_transformers_does() -> None:
+    """Make CTranslate2's T5 and mT5 converters scale the decoder output exactly when transformers does.
+
+    They scale whenever ``tie_word_embeddings`` is set, which transformers 5 sets for every T5-family
+    model; its mT5 never scales, so a converted mT5 (the default summariser) would score every token
+    with logits 28 times too flat: the same greedy output, but other beams, scores and summaries.
+    """
+    from ctranslate2.converters import transformers as converters
+    from ctranslate2.specs import model_spec
+
+    def scaled_as_transformers(base: type) -> type:
+        class Loader(base):
+            def get_model_spec(self, model):
+                spec = super().get_model_spec(model)
+                scales = _t5_scales_outputs(model.config)
+                spec.decoder.scale_outputs = model.config.d_model**-0.5 if scales else model_spec.OPTIONAL
+                return spec
+
+        return Loader
+
+    converters.register_loader("T5Config")(scaled_as_transformers(converters.T5Loader))
+    converters.register_loader("MT5Config")(scaled_as_transformers(converters.MT5Loader))
+
+
 def _publish(converted: Path, target: Path) -> None:
     """Rename a finished conversion into the cache; when another process (an app and a batch run,
     two Ray actors) finished the same conversion first, keep theirs."""
@@ -260,7 +294,8 @@ def converted_model(name: str, quantization: str) -> Path:
     """Convert ``name`` to CTranslate2 once and cache it, keyed by the model files and settings."""
     import ctranslate2
 
-    key = json.dumps([_model_fingerprint(name), quantization, ctranslate2.__version__], sort_keys=True)
+    key = json.dumps([_model_fingerprint(name), quantization, ctranslate2.__version__, CONVERSION_RULES],
+                     sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     target = cache_dir() / "ctranslate2" / f"{Path(name).name}-{quantization}-{digest}"
     if (target / "model.bin").is_file():
@@ -272,6 +307,7 @@ def converted_model(name: str, quantization: str) -> Path:
 
         _use_full_m2m100_vocabulary()
         _use_post_norm_bart()
+        _scale_t5_outputs_as_transformers_does()
         TransformersConverter(name, low_cpu_mem_usage=True).convert(
             str(staging / "model"), quantization=quantization, force=True
         )
