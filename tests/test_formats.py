@@ -140,6 +140,44 @@ def test_a_sentence_cut_by_inline_markup_is_translated_whole() -> None:
     assert "<p>T3<br/>T4</p>" in out
 
 
+def test_a_cut_sentence_keeps_its_place_inside_markup_it_shares() -> None:
+    page = f'<p><span class="quote">{NEWS}<br> قال <b>الوزير</b> إن المحادثات ستستأنف.</span></p>'
+    parsed = parse(Path("a.html"), page.encode())
+    assert parsed.units == (NEWS, "قال الوزير إن المحادثات ستستأنف.")
+    assert rendered(parsed) == '<p><span class="quote">T0<br/> T1</span></p>'
+
+
+def _random_markup(rng, depth: int = 0) -> str:
+    words = ["قال", "الوزير", "إن", "25", "المحادثات", "ستستأنف.", "في", "القاهرة", "(AFP)", "أمس.", "Reuters"]
+    parts = []
+    for _ in range(rng.randint(1, 5)):
+        kind = rng.random()
+        if kind < 0.5 or depth > 2:
+            parts.append(" ".join(rng.choices(words, k=rng.randint(1, 4))))
+        elif kind < 0.9:
+            tag = rng.choice(["b", "i", "a", "span", "em", "strong"] if kind < 0.8 else ["p", "div", "li", "td"])
+            parts.append(f"<{tag}>{_random_markup(rng, depth + 1)}</{tag}>")
+        else:
+            parts.append("<br>")
+    return rng.choice(["", " "]).join(parts)
+
+
+def test_random_pages_get_every_translation_once_in_reading_order() -> None:
+    import random
+
+    for seed in range(400):
+        rng = random.Random(seed)
+        page = "<html><body>" + "".join(f"<p>{_random_markup(rng)}</p>" for _ in range(rng.randint(1, 3)))
+        parsed = parse(Path("a.html"), (page + "</body></html>").encode())
+        marks = [f"MARK{i}X" for i in range(len(parsed.units))]
+        out = rendered(parsed, marks)
+        places = [out.find(mark) for mark in marks]
+        assert all(out.count(mark) == 1 for mark in marks), page
+        assert places == sorted(places), page  # in the order the page reads
+        assert not re.search(r"[\u0621-\u064a]", re.sub(r"<[^>]+>", " ", out)), page  # no Arabic left
+        assert not re.search(r"<(a|b|i|em|span|strong)></\1>", out), page  # no tag left emptied
+
+
 def test_inline_markup_that_holds_more_than_text_is_kept() -> None:
     page = f'<p>قال <a href="/x"><img src="a.png" alt="{LINK}"> الوزير</a> إن المحادثات ستستأنف.</p>'
     parsed = parse(Path("a.html"), page.encode())

@@ -256,26 +256,29 @@ def _continues(previous, node) -> bool:
 
 
 def _wrappers(run: list) -> list:
-    """The inline tags around the nodes of ``run``, each once, innermost first."""
+    """The inline tags around the nodes of ``run``, each once, the deepest first."""
     found = {id(parent): parent for node in run for parent in node.parents if parent.name in _INLINE_TAGS}
-    return list(found.values())
+    return sorted(found.values(), key=lambda tag: len(list(tag.parents)), reverse=True)
 
 
 def _replace_run(run: list, translation: str) -> None:
     """Put ``translation`` where ``run`` was: in its one node, or, for a sentence cut by inline tags,
-    before the first of them in the block; the run's nodes go, and inline tags left empty too."""
+    before its first node, outside the inline tags that hold only this sentence; the run's nodes go,
+    and inline tags left empty too."""
     from bs4.element import NavigableString
 
     if len(run) == 1:
         run[0].replace_with(translation)
         return
-    block = _block(run[0])
-    anchor = next(element for element in [run[0], *run[0].parents] if element.parent is block)
+    block, ours = _block(run[0]), {id(node) for node in run}
+    anchor = run[0]  # climb out of the inline tags that hold nothing but this sentence
+    while anchor.parent is not block and all(id(text) in ours for text in anchor.parent.find_all(string=True)):
+        anchor = anchor.parent
     anchor.insert_before(NavigableString(translation))
     wrappers = _wrappers(run)
     for node in run:
         node.extract()
-    for wrapper in wrappers:  # innermost first, as parents are listed
+    for wrapper in wrappers:  # the deepest first, so a tag that held only emptied tags goes too
         if wrapper.parent is not None and not wrapper.get_text().strip() and not wrapper.find(True):
             wrapper.decompose()
 
