@@ -46,6 +46,9 @@ class Generation:
     length_penalty: float = 1.0
     max_sentences: int = 3
     exact_length: bool = False  # benchmarks: every summary runs to max_new_tokens, so all engines do equal work
+    # CTranslate2's beam search stops once beams × patience hypotheses are finished, and counts some that
+    # transformers' does not, so at 1 it can stop sooner and keep a summary cut short; 2 searches about as long.
+    patience: int = 2
 
 
 class Summarizer:
@@ -268,6 +271,7 @@ class Summarizer:
             max_input_length=0,
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
             length_penalty=settings.length_penalty,
+            patience=settings.patience,
             return_end_token=True,
             **split_batch(len(sources), self.inter_threads),
         )

@@ -127,6 +127,16 @@ def memorised_marian_en_ar(models_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def memorised_wide_mt5(models_dir) -> Path:
+    """The memorising mT5, 256 wide: beam search has real alternatives to weigh."""
+    return built(models_dir / "mt5-memorised-wide", lambda folder: factory.memorise(
+        factory.build_mt5(folder, texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS, d_model=256, heads=4), [
+            (factory.summariser_input(factory.ARTICLE_AR), factory.SUMMARY_AR),
+            (factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN),
+        ], lr=1e-3, no_repeat_ngram_size=3))
+
+
+@pytest.fixture(scope="session")
 def random_mt5(models_dir) -> Path:
     return built(models_dir / "mt5-random", lambda folder: factory.build_mt5(
         folder, texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS, seed=3))

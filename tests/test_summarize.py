@@ -169,21 +169,26 @@ def test_ctranslate2_summaries_equal_transformers_summaries(request, strategy: s
             assert summary == expected
 
 
+def test_a_wider_memorising_mt5_summarises_alike_on_both_engines(memorised_wide_mt5) -> None:
+    """With real alternatives to weigh under beam search and the n-gram guard, CTranslate2 at patience 1
+    stopped with four short hypotheses here ("... Monday. The announcent."); the default searches as
+    long as transformers does and writes the same summaries."""
+    reference = Summarizer(str(memorised_wide_mt5))
+    converted = Summarizer(str(memorised_wide_mt5), engine="ctranslate2", compute_type="float32")
+    expected = reference.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    assert (expected.english, expected.arabic, expected.flags) == (factory.SUMMARY_EN, factory.SUMMARY_AR, ())
+    assert converted.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN) == expected
+    assert converted.signature()["generation"]["patience"] == 2
+
+
 @pytest.mark.parametrize("strategy", list(SUMMARISERS))
 @pytest.mark.parametrize("beams", [1, 4], ids=["greedy", "beam4"])
-def test_int8_summaries_keep_the_memorised_text_or_flag_the_change(request, strategy: str, beams: int) -> None:
-    """int8 keeps the memorised summaries, except the tiny mT5's English under beam search, whose
-    second sentence int8 changes (its 32-wide layers quantise coarsely): the change is flagged."""
+def test_int8_summaries_keep_the_memorised_text(request, strategy: str, beams: int) -> None:
     summarizer = _summarizer(request, strategy, engine="ctranslate2", compute_type="int8",
                              generation=Generation(beams=beams))
     summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
+    assert (summary.english, summary.arabic, summary.flags) == (factory.SUMMARY_EN, factory.SUMMARY_AR, ())
     assert summarizer.signature()["compute_type"] == "int8"
-    assert summary.arabic == factory.SUMMARY_AR
-    if strategy == "native" and beams > 1 and summary.english != factory.SUMMARY_EN:
-        first = factory.SUMMARY_EN.split(". ")[0]
-        assert summary.english.startswith(first + ". ") and summary.flags == ("english:numbers",)
-    else:
-        assert (summary.english, summary.flags) == (factory.SUMMARY_EN, ())
 
 
 @pytest.mark.parametrize("strategy", list(SUMMARISERS))
@@ -195,7 +200,7 @@ def test_ctranslate2_summaries_never_load_torch_weights(request, strategy: str, 
     for name in filter(None, (model, arabic)):  # private copies: no other test has loaded their weights
         copies[name] = tmp_path / name
         shutil.copytree(request.getfixturevalue(name), copies[name])
-    summarizer = Summarizer(str(copies[model]), strategy=strategy, engine="ctranslate2", generation=Generation(beams=1),
+    summarizer = Summarizer(str(copies[model]), strategy=strategy, engine="ctranslate2",
                             arabic_model=str(copies[arabic]) if arabic else None)
     summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=factory.ARTICLE_EN)
     assert (summary.english, summary.arabic) == (factory.SUMMARY_EN, factory.SUMMARY_AR)
