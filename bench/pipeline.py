@@ -363,13 +363,14 @@ def compare_threads(models: dict[str, str], docs: list[tuple[str, str]], summary
     import ctranslate2
 
     from translate import Translator
-    from translate.engines import converted_model
+    from translate.engines import converted_model, split_batch
+    from translate.models import load_model
 
     project = Translator(models["ar-en"], engine="ctranslate2", device="cpu", cache_size=0)
     tokenizer = project.loaded.tokenizer
     encoded = [[tokenizer.convert_ids_to_tokens(tokenizer(p)["input_ids"]) for _, p in project.layout(a).flat()]
                for a, _ in docs]
-    summariser = Translator(models["mt5"], engine="ctranslate2", device="cpu").loaded.tokenizer
+    summariser = load_model(models["mt5"], "cpu").tokenizer
     summary_inputs = [[summariser.convert_ids_to_tokens(summariser(" ".join(t.split()), truncation=True,
                                                                    max_length=512)["input_ids"]) for t in pair]
                       for pair in docs]
@@ -384,7 +385,7 @@ def compare_threads(models: dict[str, str], docs: list[tuple[str, str]], summary
             length = max(speed._cap(len(tokens)) for tokens in batch)
             results = translator.translate_batch(batch, beam_size=BEAMS, min_decoding_length=length,
                                                  max_decoding_length=length, max_input_length=0,
-                                                 max_batch_size=math.ceil(len(batch) / inter))
+                                                 **split_batch(len(batch), inter))
             return sum(len(r.hypotheses[0]) for r in results)
 
         translate(encoded[0][:2])  # warm-up
@@ -398,9 +399,10 @@ def compare_threads(models: dict[str, str], docs: list[tuple[str, str]], summary
                                              max_decoding_length=length, max_input_length=0, max_batch_size=16)
         batch_job = time.perf_counter() - start
         start = time.perf_counter()
-        for pair in summary_inputs:
+        for pair in summary_inputs:  # one batch, as the summariser sends it, split between the inter threads
             mt5.translate_batch(pair, beam_size=BEAMS, min_decoding_length=summary_tokens,
-                                max_decoding_length=summary_tokens, max_input_length=0, max_batch_size=1)
+                                max_decoding_length=summary_tokens, max_input_length=0,
+                                **split_batch(len(pair), inter))
         summaries = time.perf_counter() - start
         rows.append({"intra_threads": intra, "inter_threads": inter, "app_s_per_article": app / len(docs),
                      "app_tokens": tokens, "batch_job_s": batch_job,
