@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_engines import RecordingTranslator
 
 from summarize import Summarizer
 from summarize.summarizer import Generation, summary_flags
@@ -282,17 +283,6 @@ def test_signature_reports_the_engine_that_runs(request, settings, engine, compu
         assert signature["arabic_model"]["compute_type"] == compute_type
     else:
         assert signature["arabic_model"] is None
-
-
-class RecordingTranslator:
-    """A ``ctranslate2.Translator`` that records the size and options of every batch it is given."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.calls = inner, []
-
-    def translate_batch(self, *args, **options):
-        self.calls.append({"texts": len(args[0]), **options})
-        return self.inner.translate_batch(*args, **options)
 
 
 def test_native_summaries_are_one_batch_that_the_app_splits_between_threads(memorised_mt5, monkeypatch) -> None:

@@ -51,11 +51,13 @@ from translate.files import (
     append_line,
     inside,
     is_output,
+    name_from_json,
     name_to_json,
+    raw_name,
     read_input,
     read_lines,
     remove_file,
-    stale_temporaries,
+    remove_stale_temporaries,
     write_files,
 )
 from translate.formats import Parsed, parse
@@ -101,7 +103,7 @@ class Record:
         outputs = [name_to_json(output) for output in self.outputs]
         data["outputs"] = [text for text, _ in outputs]
         if any(raw is not None for _, raw in outputs):
-            data["outputs_bytes"] = [raw if raw is not None else text.encode().hex() for text, raw in outputs]
+            data["outputs_bytes"] = [raw_name(output).hex() for output in self.outputs]
         for key in ("reason", "summary_error"):
             if data[key] is not None:
                 data[key] = name_to_json(data[key])[0]
@@ -111,12 +113,10 @@ class Record:
     def from_json(cls, line: str) -> Record:
         """The record a manifest line holds; ValueError, TypeError or KeyError if it is not one."""
         data = json.loads(line)
-        raw = data.pop("input_bytes", None)
-        if raw:
-            data["input"] = bytes.fromhex(raw).decode("utf-8", "surrogateescape")
+        data["input"] = name_from_json(data["input"], data.pop("input_bytes", None))
         outputs = data.pop("outputs_bytes", None)
         if outputs:
-            data["outputs"] = [bytes.fromhex(o).decode("utf-8", "surrogateescape") for o in outputs]
+            data["outputs"] = [name_from_json(text, raw) for text, raw in zip(data["outputs"], outputs, strict=True)]
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in names})
 
@@ -353,9 +353,6 @@ class LocalBackend:
         return worker.records(jobs)
 
 
-BACKENDS = {"local": LocalBackend}
-
-
 @dataclass
 class Run:
     """One batch run over a folder: the driver (see the module docstring)."""
@@ -384,9 +381,7 @@ class Run:
             return self._execute(in_dir, out_dir)
 
     def _execute(self, in_dir: Path, out_dir: Path) -> RunResult:
-        for stale in stale_temporaries(out_dir, exclude=[in_dir]):
-            log.info("removing %s, left by a run that was stopped mid-write", stale)
-            stale.unlink(missing_ok=True)
+        remove_stale_temporaries(out_dir, exclude=[in_dir])
         manifest = Manifest(out_dir / MANIFEST)
         made_by = signature(self.translator, self.summarizer)
         jobs = plan(in_dir, out_dir)

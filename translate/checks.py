@@ -16,15 +16,8 @@ from collections import Counter
 
 from translate.config import MIN_SCORE
 from translate.glossary import GLOSSARY
-from translate.numbers import Reading, date_detail, number_detail, number_values, numbers, numbers_differ, read
+from translate.numbers import date_detail, number_detail, read
 from translate.text import ARABIC_LETTER, normalize
-
-__all__ = [
-    "ALL_FLAGS", "DATES", "GLOSSARY", "LENGTH", "LENGTH_BOUNDS", "LOW_CONFIDENCE", "NUMBERS", "REPETITION",
-    "TRUNCATED", "UNTRANSLATED", "Reading", "check", "confidence", "date_detail", "flags_for", "length_off",
-    "number_detail", "number_values", "numbers", "numbers_differ", "read", "repeated_phrase", "repeats",
-    "untranslated", "untranslated_words",
-]
 
 NUMBERS = "numbers"
 DATES = "dates"
@@ -54,11 +47,6 @@ def untranslated_words(source: str, target: str) -> str:
     return f"Arabic left in: {shown}"
 
 
-def untranslated(source: str, target: str) -> bool:
-    """Arabic words left in the translation, or a translation that just repeats the source."""
-    return bool(untranslated_words(source, target))
-
-
 def length_off(source: str, target: str) -> bool:
     """The translation is implausibly short or long for the source (sources of 25+ characters)."""
     if len(source) < _MIN_CHARS_FOR_LENGTH:
@@ -85,11 +73,6 @@ def repeated_phrase(target: str) -> str:
             if count >= 4:
                 return " ".join(gram)
     return ""
-
-
-def repeats(target: str) -> bool:
-    """The translation loops (see :func:`repeated_phrase`)."""
-    return bool(repeated_phrase(target))
 
 
 def check(source: str, target: str, *, truncated: bool = False, score: float = 0.0,

@@ -4,6 +4,7 @@ mean token log-probability; the Translator above them does segmentation, batchin
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import math
@@ -280,6 +281,14 @@ def _scale_t5_outputs_as_transformers_does() -> None:
     converters.register_loader("MT5Config")(scaled_as_transformers(converters.MT5Loader))
 
 
+@functools.cache
+def _register_converter_fixes() -> None:
+    """This project's fixes to CTranslate2's converters (:data:`CONVERSION_RULES`), registered once."""
+    _use_full_m2m100_vocabulary()
+    _use_post_norm_bart()
+    _scale_t5_outputs_as_transformers_does()
+
+
 def _publish(converted: Path, target: Path) -> None:
     """Rename a finished conversion into the cache; when another process (an app and a batch run,
     two Ray actors) finished the same conversion first, keep theirs."""
@@ -305,9 +314,7 @@ def converted_model(name: str, quantization: str) -> Path:
     try:
         from ctranslate2.converters import TransformersConverter
 
-        _use_full_m2m100_vocabulary()
-        _use_post_norm_bart()
-        _scale_t5_outputs_as_transformers_does()
+        _register_converter_fixes()
         TransformersConverter(name, low_cpu_mem_usage=True).convert(
             str(staging / "model"), quantization=quantization, force=True
         )

@@ -23,12 +23,13 @@ from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
 from translate.align import align, sentences
-from translate.checks import ALL_FLAGS, NUMBERS, confidence, numbers
+from translate.checks import ALL_FLAGS, NUMBERS, confidence
 from translate.config import FILE_MAX_BYTES, VERSION, RunConfig, add_arguments, config_from_parser
 from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.files import describe, read_named_file
 from translate.formats import SUPPORTED, parse
+from translate.numbers import numbers
 from translate.progress import Progress, terminal_progress
 from translate.text import has_arabic, normalize
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import logging
 import os
 import re
 import secrets
@@ -31,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from translate.errors import TranslateError
+
+log = logging.getLogger(__name__)
 
 TEMP_MARK = ".khabar-tmp"
 LOCK_NAME = ".khabar.lock"
@@ -339,6 +342,13 @@ def stale_temporaries(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
             except FileNotFoundError:  # removed meanwhile
                 continue
     return found
+
+
+def remove_stale_temporaries(root: Path, exclude: Iterable[Path] = ()) -> None:
+    """Remove the files of :func:`stale_temporaries`, left by a run or worker stopped mid-write."""
+    for stale in stale_temporaries(root, exclude):
+        log.info("removing %s, left by a run or worker that was stopped mid-write", stale)
+        stale.unlink(missing_ok=True)
 
 
 # --- the manifest's lines and the folder lock -------------------------------------------------------

@@ -8,6 +8,7 @@ is read, so checking an article costs a few milliseconds.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import defaultdict
@@ -131,9 +132,11 @@ class Assessment:
         return warnings
 
 
+@functools.lru_cache(maxsize=16)
 def assess(text: str) -> Assessment:
     """Judge ``text`` paragraph by paragraph (a sample of a long text): refuse it when most of its
-    Arabic-script letters are clearly another language, else list the paragraphs that are."""
+    Arabic-script letters are clearly another language, else list the paragraphs that are. Cached:
+    the app checks an article before translating it, then warns about its mixed paragraphs."""
     judged = _paragraph_languages(text)
     total = sum(letters for _, _, letters, _ in judged)
     shares: dict[str, float] = defaultdict(float)

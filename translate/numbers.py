@@ -794,8 +794,3 @@ def date_detail(source: Reading, target: Reading) -> str:
         missing += sorted(source.hijri - target.hijri)
         extra += sorted(target.hijri - source.hijri)
     return _say([_MONTH_NAMES[m] for m in missing], [_MONTH_NAMES[m] for m in extra])
-
-
-def numbers_differ(source: str, target: str) -> bool:
-    """The numbers of the source and the translation differ (compared as multisets)."""
-    return bool(number_detail(read(source), read(target)))

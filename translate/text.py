@@ -147,9 +147,12 @@ def _inside_short_quote(position: int, spans: Sequence[tuple[int, int]]) -> bool
     return any(start < position < end and end - start <= _MAX_ATTACHED_QUOTE for start, end in spans)
 
 
+_ENDS_SENTENCE = re.compile(_SENTENCE_END.pattern + r"\s*$")
+
+
 def ends_sentence(text: str) -> bool:
     """Whether ``text`` ends with a sentence end mark (closing quotes or brackets and spaces may follow)."""
-    return re.search(_SENTENCE_END.pattern + r"\s*$", text) is not None
+    return _ENDS_SENTENCE.search(text) is not None
 
 
 def split_sentences(paragraph: str) -> list[str]:

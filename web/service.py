@@ -75,8 +75,10 @@ class Service:
                              max_tokens=ARTICLE_MAX_TOKENS, count_tokens=self.translator.loaded.count_tokens)
 
     def scratch(self) -> Path:
-        """A fresh folder for one request's files (see :meth:`clean`)."""
-        self.clean()
+        """A fresh folder for one request's files (see :meth:`clean`; without the clean-up timer of
+        :meth:`clean_every`, each new folder first removes the stale ones)."""
+        if self._cleaner is None:
+            self.clean()
         return Path(tempfile.mkdtemp(dir=self.workdir))
 
     def clean(self, max_age: float = SCRATCH_MAX_AGE_S) -> None:

@@ -59,9 +59,6 @@ def open_backend(args: argparse.Namespace, config: Any) -> Iterator[Any]:
         return
     from translate.backends.ray import RayBackend
 
-    backend = RayBackend(config, address=args.address,
-                         workers=WORKERS if args.workers is None else args.workers,
-                         cpus_per_worker=CPUS_PER_WORKER if args.cpus_per_worker is None else args.cpus_per_worker,
-                         gpus_per_worker=GPUS_PER_WORKER if args.gpus_per_worker is None else args.gpus_per_worker)
+    backend = RayBackend(config, **{name: getattr(args, name) for name in given})
     with backend:
         yield backend

@@ -33,11 +33,11 @@ from typing import Any
 
 import ray
 
-from translate.backends import BackendSetting
+from translate.backends import CPUS_PER_WORKER, GPUS_PER_WORKER, WORKERS, BackendSetting
 from translate.batch import Job, Record, Worker
 from translate.config import RunConfig, digest, signature
 from translate.errors import TranslateError
-from translate.files import stale_temporaries
+from translate.files import remove_stale_temporaries
 from translate.settings import cache_dir
 
 __all__ = ["TASK_RETRIES", "ArticleWorker", "RayBackend", "check_fits"]
@@ -178,8 +178,8 @@ class ArticleWorker:
 class RayBackend:
     """A Ray Data actor pool (``--backend ray``); use it as a context manager around the run."""
 
-    def __init__(self, config: RunConfig, *, address: str | None = None, workers: int = 2,
-                 cpus_per_worker: float = 0.5, gpus_per_worker: float = 0.0) -> None:
+    def __init__(self, config: RunConfig, *, address: str | None = None, workers: int = WORKERS,
+                 cpus_per_worker: float = CPUS_PER_WORKER, gpus_per_worker: float = GPUS_PER_WORKER) -> None:
         if workers < 1:
             raise BackendSetting("--workers must be 1 or more")
         if cpus_per_worker < 0 or gpus_per_worker < 0:
@@ -243,9 +243,7 @@ class RayBackend:
         except ray.exceptions.RayError as error:
             raise _worker_error(error) from None
         finally:
-            for stale in stale_temporaries(worker.out_dir, exclude=[worker.in_dir]):
-                log.info("removing %s, left by a worker that was stopped mid-write", stale)
-                stale.unlink(missing_ok=True)
+            remove_stale_temporaries(worker.out_dir, exclude=[worker.in_dir])
         for job in todo:
             if job.relative not in seen:  # never expected: said rather than lost
                 yield Record(job.relative, job.sha256, "failed", "no worker returned a record for this file",
