@@ -352,8 +352,8 @@ def test_a_pool_is_placed_node_by_node(nodes, workers, cpus, gpus, error) -> Non
     assert str(raised.value).startswith(error)
 
 
-def test_actors_converting_for_ctranslate2_at_once_share_one_conversion(tmp_path, memorised_marian,
-                                                                         memorised_mt5) -> None:
+def test_actors_on_a_cold_cache_convert_each_model_into_one_folder_and_match_a_local_run(
+        tmp_path, memorised_marian, memorised_mt5) -> None:
     source, out, local = tmp_path / "in", tmp_path / "out", tmp_path / "local"
     write_articles(source, 8)
     common = ["--model", str(memorised_marian), "--beams", "1", "--summary-model", str(memorised_mt5),
@@ -365,5 +365,7 @@ def test_actors_converting_for_ctranslate2_at_once_share_one_conversion(tmp_path
     found = records(out)
     assert {r["status"] for r in found.values()} == {"done"}
     assert [r["summary_error"] for r in found.values() if r["input"] == "part0/s00.txt"] == [None]
+    converted = sorted(path.name for path in (tmp_path / "cold" / "ctranslate2").iterdir())
+    assert [name.rsplit("-", 2)[:2] for name in converted] == [["marian-memorised", "int8"], ["mt5-memorised", "int8"]]
     assert main([str(source), str(local), *common]) == 0
     assert tree(out) == tree(local)
