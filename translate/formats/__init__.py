@@ -1,7 +1,7 @@
 """Readers and writers per file type: each parses a file into texts to translate and renders
 the translated file in the same format (a PDF as a .docx, a .txt and a .pdf).
 
-One module per format: :mod:`~translate.formats.plain` (.txt), :mod:`~translate.formats.markdown`,
+One module per format (plain text is read here): :mod:`~translate.formats.markdown`,
 :mod:`~translate.formats.html`, :mod:`~translate.formats.jsonl`, :mod:`~translate.formats.word`
 (.docx), :mod:`~translate.formats.odf` (.odt, .odp), :mod:`~translate.formats.powerpoint` (.pptx),
 :mod:`~translate.formats.epub`, :mod:`~translate.formats.subtitles` (.srt) and

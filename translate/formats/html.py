@@ -22,15 +22,15 @@ def html_prose(text: str) -> str:
     return _NOT_PROSE.sub(" ", text)
 
 
-def parse_html(text: str) -> Parsed:
+def parse_html(text: str, *, xhtml: bool = False) -> Parsed:
     """Translate the text between tags and the ``alt``, ``title``, ``aria-label`` and ``placeholder``
     attributes (and the page's description meta tags); markup, other attributes, CDATA sections,
     comments, scripts and code stay as they are. A sentence that inline markup (a link, bold ...)
     cuts into parts is translated whole, and that markup is dropped, with a note. The articles to
-    summarise are the text only."""
+    summarise are the text only. ``xhtml`` reads the page as XML (an EPUB book's pages)."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(text, "html.parser")
+    soup = BeautifulSoup(text, "xml" if xhtml else "html.parser")  # XHTML keeps its case (SVG's viewBox)
     runs = _text_runs(soup)
     attributes: list[tuple[object, str]] = []
     for tag in soup.find_all(True):
