@@ -132,7 +132,7 @@ def _boxes(data: bytes, name: str) -> tuple[list[_Box], int]:
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
     except Exception as error:  # pdfminer raises its own errors for encryption, syntax and structure
-        if "password" in str(error).lower() or "encrypt" in type(error).__name__.lower():
+        if any(word in f"{type(error).__name__} {error}".lower() for word in ("password", "encrypt")):
             raise TranslateError(f"{name} is encrypted (protected by a password); save an unprotected copy and "
                                  "try again.") from None
         raise TranslateError(f"{name} is not a valid .pdf file ({type(error).__name__}).") from None

@@ -112,7 +112,8 @@ def project(runs: Sequence[tuple[str, Hashable]], translation: str, tally: Tally
     counts: dict[Hashable, int] = {}
     for text, key in runs:
         counts[key] = counts.get(key, 0) + len(text.strip())
-    base_key = max(counts, key=lambda k: counts[k])  # the first of the most used, dicts keep order
+    plain = [key for key in counts if not is_link(key)] or list(counts)  # the main formatting is never a link
+    base_key = max(plain, key=lambda k: counts[k])  # the first of the most used, dicts keep order
     base_run = next(i for i, (_, key) in enumerate(runs) if key == base_key)
     source = "".join(text for text, _ in runs)
     stretches: list[_Stretch] = []
