@@ -21,13 +21,16 @@ class Block:
     heading: bool = False
 
 
-def blocks_of(text: str) -> list[Block]:
-    """The blocks of plain text: one per non-empty line; a short line that ends without a sentence
-    mark, followed by more text, is a heading (a title typed above its article)."""
-    lines = [line.strip() for line in text.split("\n")]
-    lines = [line for line in lines if line]
-    return [Block(line, heading=index + 1 < len(lines) and len(line.split()) <= _HEADING_WORDS
-                  and not _SENTENCE_END.search(line)) for index, line in enumerate(lines)]
+def blocks_of(text: str, source: str | None = None) -> list[Block]:
+    """The blocks of plain text: one per non-empty line. A short line that ends without a sentence
+    mark, followed by more text, is a heading (a title typed above its article); with the
+    ``source`` text it was translated from (as many non-empty lines), the source line decides."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    judged = [line.strip() for line in (source or "").split("\n") if line.strip()]
+    if len(judged) != len(lines):
+        judged = lines
+    return [Block(line, heading=index + 1 < len(lines) and len(judged[index].split()) <= _HEADING_WORDS
+                  and not _SENTENCE_END.search(judged[index])) for index, line in enumerate(lines)]
 
 
 def write_txt(blocks: Sequence[Block]) -> bytes:
