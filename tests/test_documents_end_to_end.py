@@ -81,7 +81,7 @@ def test_batch_job_translates_each_new_type_and_refuses_hostile_files_per_file(t
     book = zipfile.ZipFile(out / "book.en.epub")
     assert f"<p>{P[6][1]}</p>" in book.read("OEBPS/text/page 0.xhtml").decode()
     assert f"<dc:title>{P[7][1]}</dc:title>" in book.read("OEBPS/content.opf").decode()
-    subtitles = (out / "clip.en.srt").read_text(newline="")
+    subtitles = (out / "clip.en.srt").read_bytes().decode()
     assert subtitles.startswith("1\r\n00:00:01,000 --> 00:00:03,500\r\n<i>The foreign minister said the</i>\r\n")
     assert f"4\r\n01:02:03,004 --> 01:02:05,000\r\n{P[3][1]}\r\n" in subtitles
     review = json.loads((out / "brief.review.json").read_text())
