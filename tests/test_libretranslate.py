@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from translate import Translator
 from translate import testing as factory
-from translate.config import ARTICLE_MAX_CHARS
+from translate.config import ARTICLE_MAX_CHARS, UPLOAD_TYPES
 from web.service import Service
 
 P = factory.PAIRS
@@ -179,9 +179,9 @@ ERRORS = [
     ("get-translate", "get", "/translate", {}, 405, {"error": "Method GET is not allowed on /translate"}),
     ("delete-languages", "delete", "/languages", {}, 405, {"error": "Method DELETE is not allowed on /languages"}),
     ("suggest", "post", "/suggest", {"data": {"q": "x"}}, 403, {"error": "Suggestions are disabled on this server"}),
-    ("file-type", "post", "/translate_file", {"files": {"file": ("a.pdf", b"%PDF")},
+    ("file-type", "post", "/translate_file", {"files": {"file": ("a.xlsx", b"PK")},
                                               "data": {"source": "ar", "target": "en"}}, 400,
-     {"error": ".pdf file format is not supported (use .txt, .md, .html, .htm, .docx)"}),
+     {"error": f".xlsx file format is not supported (use {', '.join(UPLOAD_TYPES)})"}),
     ("no-file", "post", "/translate_file", {"data": {"source": "ar", "target": "en"}}, 400,
      {"error": "Invalid request: missing file parameter"}),
 ]
