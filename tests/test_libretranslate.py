@@ -216,7 +216,9 @@ def test_settings_health_and_spec(url) -> None:
     settings = httpx.get(f"{url}/frontend/settings", timeout=30).json()
     assert settings["charLimit"] == ARTICLE_MAX_CHARS
     assert settings["suggestions"] is False and settings["keyRequired"] is False
-    assert settings["supportedFilesFormat"] == [".txt", ".md", ".html", ".htm", ".docx"]
+    assert settings["supportedFilesFormat"] == list(UPLOAD_TYPES)
+    libretranslate_formats = {".txt", ".odt", ".odp", ".docx", ".pptx", ".epub", ".html", ".srt", ".pdf"}
+    assert libretranslate_formats <= set(settings["supportedFilesFormat"])
     assert settings["language"]["source"]["code"] == "ar"
     assert httpx.get(f"{url}/health", timeout=30).json() == {"status": "ok"}
     spec = httpx.get(f"{url}/spec", timeout=30).json()
