@@ -138,7 +138,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                                            [review_text, review_out, review_files, review_status],
                                            api_name="review", **shared)
         with gr.Tab("Files"):
-            uploads = gr.File(label=f"Arabic files (.txt, .md, .html, .docx; up to {FILE_MAX_BYTES // 2**20} MB and "
+            uploads = gr.File(label=f"Arabic files ({', '.join(UPLOAD_TYPES)}; up to {FILE_MAX_BYTES // 2**20} MB and "
                                     f"{FILE_MAX_CHARS:,} characters of text each)",
                               file_count="multiple", file_types=list(UPLOAD_TYPES), elem_id="uploads")
             files_summary = gr.Checkbox(value=service.summarizer is not None, label="Write summaries")

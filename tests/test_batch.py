@@ -57,14 +57,14 @@ def build_tree(root: Path) -> dict[str, str]:
         "bad/english.txt": b"The minister arrived in Cairo.",
         "bad/broken.jsonl": b'{"text": "\xd9\x82\xd8\xa7\xd9\x84"}\n{not json\n',
         "bad/big.txt": ("قال الوزير " * 4000).encode(),
-        "notes.pdf": b"%PDF-1.4",
+        "notes.xlsx": b"PK\x03\x04",
     }
     for name, data in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     status = {name: "done" for name in files}
     status.update({name: "failed" for name in files if name.startswith("bad/")})
-    status["notes.pdf"] = "skipped"
+    status["notes.xlsx"] = "skipped"
     return status
 
 
@@ -99,7 +99,7 @@ def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memor
     assert "no Arabic text" in reasons["bad/english.txt"]
     assert "line 2 is not valid JSON" in reasons["bad/broken.jsonl"]
     assert "larger than" in reasons["bad/big.txt"]
-    assert "unsupported file type '.pdf'" in reasons["notes.pdf"]
+    assert "unsupported file type '.xlsx'" in reasons["notes.xlsx"]
 
     assert (out / "news/a.en.txt").read_text("utf-8") == f"{P[0][1]} {P[1][1]}\n\n{P[2][1]}\n"
     for name, pair in (("b", P[2]), ("c", P[3]), ("d", P[4])):
@@ -741,7 +741,7 @@ def test_the_driver_gives_the_backend_only_the_files_to_translate(tmp_path, memo
     source.mkdir()
     for i in range(3):
         (source / f"s{i}.txt").write_text(P[i][0], encoding="utf-8")
-    (source / "notes.pdf").write_bytes(b"%PDF")
+    (source / "notes.xlsx").write_bytes(b"PK\x03\x04")
     translator = Translator(str(memorised_marian), beams=1)
     first = Watching()
     assert Run(source, out, translator, None, log=io.StringIO(), backend=first).execute().status == 0
@@ -751,7 +751,7 @@ def test_the_driver_gives_the_backend_only_the_files_to_translate(tmp_path, memo
     result = Run(source, out, translator, None, log=io.StringIO(), backend=second).execute()
     assert second.jobs == ["s1.txt"]
     assert [(r.input, r.reason) for r in result.records] == [
-        ("notes.pdf", "unsupported file type '.pdf'"), ("s0.txt", None), ("s1.txt", "the file changed"),
+        ("notes.xlsx", "unsupported file type '.xlsx'"), ("s0.txt", None), ("s1.txt", "the file changed"),
         ("s2.txt", None)]
 
 

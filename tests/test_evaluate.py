@@ -251,14 +251,14 @@ def test_pairs_file_scores_each_pair(memorised_marian, tmp_path, capsys) -> None
 
 
 def test_missing_and_extra_files_are_reported(memorised_marian, tmp_path, capsys) -> None:
-    sources = write_tree(tmp_path / "src", {"a.txt": P[0][0], "b.txt": P[1][0], "notes.pdf": b"%PDF"})
-    references = write_tree(tmp_path / "ref", {"a.txt": P[0][1], "c.txt": P[3][1], "notes.pdf": b"%PDF"})
+    sources = write_tree(tmp_path / "src", {"a.txt": P[0][0], "b.txt": P[1][0], "notes.xlsx": b"PK"})
+    references = write_tree(tmp_path / "ref", {"a.txt": P[0][1], "c.txt": P[3][1], "notes.xlsx": b"PK"})
     assert main([str(sources), str(references), "--model", str(memorised_marian), "--beams", "1",
                  "--json", str(tmp_path / "s.json"), "--report", str(tmp_path / "r.html")]) == 0
     stderr = capsys.readouterr().err
     assert f"warning: b.txt: no reference (expected '{references / 'b.txt'}')" in stderr
     assert "warning: c.txt: a reference with no source article" in stderr
-    assert "warning: notes.pdf: skipped, unsupported file type" in stderr
+    assert "warning: notes.xlsx: skipped, unsupported file type" in stderr
     figures = json.loads((tmp_path / "s.json").read_text("utf-8"))
     assert figures["documents"] == 1 and len(figures["problems"]) == 3
     page = (tmp_path / "r.html").read_text("utf-8")

@@ -17,7 +17,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-import translate.formats as formats
+import translate.formats.archive as archive
 from translate.encodings import decode, utf16_without_bom
 from translate.errors import TranslateError
 from translate.formats import Parsed, parse
@@ -304,7 +304,7 @@ def document_text(data: bytes) -> str:
                     for n in archive.namelist() if n.endswith(".xml"))
 
 
-def test_docx_hyperlink_text_is_replaced_once() -> None:
+def test_docx_hyperlink_text_is_replaced_once_and_keeps_its_url() -> None:
     document = docx.Document()
     paragraph = document.add_paragraph()
     paragraph.add_run("قال الوزير ").bold = True
@@ -313,15 +313,21 @@ def test_docx_hyperlink_text_is_replaced_once() -> None:
     add_link(document.add_paragraph(), MORE, "https://example.org/whole")  # a paragraph that is all link
     parsed = parse(Path("a.docx"), saved(document))
     assert parsed.units == (f"قال الوزير {LINK} إن المحادثات ستستأنف.", MORE)
-    out = parse(Path("a.docx"), parsed.render(["The minister said in an official statement.", "Whole link."]))
+    english = ["The minister said in an official statement.", "Whole link."]
+    out = parse(Path("a.docx"), parsed.render(english))
     assert out.units == ()  # no Arabic left anywhere
-    result = docx.Document(io.BytesIO(parsed.render(["The minister said in an official statement.",
-                                                     "Whole link."])))
-    assert [p.text for p in result.paragraphs] == ["The minister said in an official statement.", "Whole link."]
-    assert result.paragraphs[0].runs[0].bold
-    assert [link.url for link in result.paragraphs[1].hyperlinks] == ["https://example.org/whole"]
-    assert parsed.notes == ("1 link(s) covered only part of a paragraph; their words are translated within the "
-                            "sentence and the link is gone: https://example.org/statement.",)
+    result = docx.Document(io.BytesIO(parsed.render(english)))
+    assert [p.text for p in result.paragraphs] == english
+    # nothing aligns the bold words or the link's: the link (first) takes the whole sentence, the bold is noted
+    assert [(link.text, link.url) for link in result.paragraphs[0].hyperlinks] == [
+        ("The minister said in an official statement.", "https://example.org/statement")]
+    assert [(link.text, link.url) for link in result.paragraphs[1].hyperlinks] == [
+        ("Whole link.", "https://example.org/whole")]
+    assert parsed.notes == ()
+    assert parsed.all_notes == ("Formatting inside 1 paragraph(s) (bold, italics, links ...) was projected onto the "
+                                "translation: 0 put on the aligned English words (whole sentences, numbers, Latin "
+                                "names or a leading label); 1 put on their whole sentence because the alignment was "
+                                "unsure; 1 not carried over because other formatting took all their words.",)
 
 
 def test_docx_headers_footers_footnotes_and_text_boxes_are_translated() -> None:
@@ -420,7 +426,7 @@ def test_docx_with_too_many_entries_is_refused(no_python_docx) -> None:
 
 
 def test_docx_over_the_unpacked_size_limit_is_refused(no_python_docx, monkeypatch) -> None:
-    monkeypatch.setattr(formats, "DOCX_MAX_UNPACKED", 4_000)
+    monkeypatch.setattr(archive, "ARCHIVE_MAX_UNPACKED", 4_000)
     data = zip_bytes({"word/document.xml": 5_000}, compression=zipfile.ZIP_STORED)
     with pytest.raises(TranslateError, match="would unpack to 5,000 bytes; the limit is 4,000"):
         parse(Path("big.docx"), data)
@@ -440,7 +446,7 @@ def test_small_docx_of_repetitive_text_passes_the_archive_check() -> None:
         document.add_paragraph(long)  # compresses over 50 times, yet unpacks to a few megabytes only
     data = saved(document)
     unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    assert unpacked > formats.DOCX_MAX_RATIO * len(data)
+    assert unpacked > archive.ARCHIVE_MAX_RATIO * len(data)
     parsed = parse(Path("a.docx"), data)
     assert parsed.units == (long,) * 500
 

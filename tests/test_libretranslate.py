@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from translate import Translator
 from translate import testing as factory
-from translate.config import ARTICLE_MAX_CHARS
+from translate.config import ARTICLE_MAX_CHARS, UPLOAD_TYPES
 from web.service import Service
 
 P = factory.PAIRS
@@ -179,9 +179,9 @@ ERRORS = [
     ("get-translate", "get", "/translate", {}, 405, {"error": "Method GET is not allowed on /translate"}),
     ("delete-languages", "delete", "/languages", {}, 405, {"error": "Method DELETE is not allowed on /languages"}),
     ("suggest", "post", "/suggest", {"data": {"q": "x"}}, 403, {"error": "Suggestions are disabled on this server"}),
-    ("file-type", "post", "/translate_file", {"files": {"file": ("a.pdf", b"%PDF")},
+    ("file-type", "post", "/translate_file", {"files": {"file": ("a.xlsx", b"PK")},
                                               "data": {"source": "ar", "target": "en"}}, 400,
-     {"error": ".pdf file format is not supported (use .txt, .md, .html, .htm, .docx)"}),
+     {"error": f".xlsx file format is not supported (use {', '.join(UPLOAD_TYPES)})"}),
     ("no-file", "post", "/translate_file", {"data": {"source": "ar", "target": "en"}}, 400,
      {"error": "Invalid request: missing file parameter"}),
 ]
@@ -216,7 +216,9 @@ def test_settings_health_and_spec(url) -> None:
     settings = httpx.get(f"{url}/frontend/settings", timeout=30).json()
     assert settings["charLimit"] == ARTICLE_MAX_CHARS
     assert settings["suggestions"] is False and settings["keyRequired"] is False
-    assert settings["supportedFilesFormat"] == [".txt", ".md", ".html", ".htm", ".docx"]
+    assert settings["supportedFilesFormat"] == list(UPLOAD_TYPES)
+    libretranslate_formats = {".txt", ".odt", ".odp", ".docx", ".pptx", ".epub", ".html", ".srt", ".pdf"}
+    assert libretranslate_formats <= set(settings["supportedFilesFormat"])
     assert settings["language"]["source"]["code"] == "ar"
     assert httpx.get(f"{url}/health", timeout=30).json() == {"status": "ok"}
     spec = httpx.get(f"{url}/spec", timeout=30).json()

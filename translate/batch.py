@@ -60,7 +60,7 @@ from translate.files import (
     remove_stale_temporaries,
     write_files,
 )
-from translate.formats import Parsed, parse
+from translate.formats import Parsed, output_type, parse
 from translate.text import has_arabic
 
 __all__ = ["MANIFEST", "TEMP_MARK", "Job", "LocalBackend", "Record", "Run", "RunResult", "Worker", "main", "plan"]
@@ -195,7 +195,9 @@ def plan(in_dir: Path, out_dir: Path) -> list[Job]:
         relative = entry.relative_to(in_dir)
         target = relative.parent
         summary_stem = entry.stem if stems[(entry.parent, entry.stem)] == 1 else entry.name
-        jobs.append(Job(relative.as_posix(), entry, (target / f"{entry.stem}.en{entry.suffix}").as_posix(),
+        suffix = output_type(entry.suffix)  # a PDF's is a .docx (a .txt and a .pdf beside it)
+        english = f"{entry.stem}.en{entry.suffix}" if suffix == entry.suffix.lower() else f"{summary_stem}.en{suffix}"
+        jobs.append(Job(relative.as_posix(), entry, (target / english).as_posix(),
                         (target / f"{summary_stem}.summary.json").as_posix(),
                         (target / f"{summary_stem}.review.json").as_posix(), problem=problems.get(entry)))
     return jobs
@@ -291,8 +293,11 @@ class Worker:
         text, raw = name_to_json(job.relative)
         head = {"input": text, **({"input_bytes": raw} if raw else {})}
         try:
-            outputs = [(job.translation, parsed.render([t.text for t in translated])),
-                       (job.review, review_document(head, parsed, translated, self.made_by))]
+            english = [t.text for t in translated]
+            outputs = [(job.translation, parsed.render(english))]
+            outputs += [(Path(job.translation).with_suffix(kind).as_posix(), write(english))
+                        for kind, write in parsed.also]
+            outputs.append((job.review, review_document(head, parsed, translated, self.made_by)))
             if self.summarizer is not None:
                 summaries = [self._summary(job, parsed, article, translated) for article in parsed.articles]
                 summary_flags = sorted({f for s in summaries for f in s.get("flags", [])})
@@ -309,7 +314,7 @@ class Worker:
         flags = Counter(flag for t in translated for s in t.segments for flag in s.flags)
         return Record(job.relative, sha, "done", job.why, [path for path, _ in outputs],
                       sum(len(t.segments) for t in translated), dict(sorted(flags.items())), summary_flags,
-                      summary_error, list(parsed.notes), self.made_by)
+                      summary_error, list(parsed.all_notes), self.made_by)
 
     def _summary(self, job: Job, parsed: Parsed, article: tuple[int, ...], translated: list) -> dict:
         """One article's summary, or ``{"error": reason}``: a failing summariser never loses the translation."""
@@ -335,7 +340,7 @@ def review_document(head: dict[str, Any], parsed: Parsed, translated: list, made
         {"text": index, **dataclasses.asdict(segment), "confidence": confidence(segment.score)}
         for index, translation in enumerate(translated) for segment in translation.segments
     ]
-    document = {**head, "notes": list(parsed.notes), "sentences": sentences, "signature": made_by}
+    document = {**head, "notes": list(parsed.all_notes), "sentences": sentences, "signature": made_by}
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 

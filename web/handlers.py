@@ -22,7 +22,7 @@ import gradio as gr
 from summarize import Summarizer
 from translate import TranslateError, Translation
 from translate.batch import Record, Run
-from translate.config import FILE_MAX_BYTES, FILE_MAX_CHARS
+from translate.config import FILE_MAX_BYTES, FILE_MAX_CHARS, UPLOAD_TYPES
 from translate.config import signature as run_signature
 from translate.formats import parse
 from translate.glossary import Glossary
@@ -260,7 +260,7 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
     """Translate uploaded files with the batch job's code; returns the outputs (one zip for several).
     An uploaded glossary file (.tsv or .csv) joins the server's glossary for these files."""
     if not paths:
-        raise gr.Error("Upload at least one file (.txt, .md, .html or .docx).")
+        raise gr.Error(f"Upload at least one file ({', '.join(UPLOAD_TYPES)}).")
     translator, summarizer = models_for(service, request_glossary(service, glossary_file))  # bad: nothing done
     folder = service.scratch()
     source, out = folder / "in", folder / "out"

@@ -264,7 +264,8 @@ class LibreTranslateApi:
         if not any(has_arabic(unit) for unit in parsed.units):
             raise ApiError(400, "Invalid request: no Arabic text found to translate")
         translations = self.service.translator.translate_batch(list(parsed.units))
-        return parsed.render([t.text for t in translations])
+        render = dict(parsed.also).get(path.suffix.lower(), parsed.render)  # a PDF comes back as a PDF
+        return render([t.text for t in translations])
 
     async def translate_file(self, request: Request) -> Any:
         fields, _ = await request_fields(request, file_limit=FILE_MAX_BYTES)
@@ -386,7 +387,7 @@ def openapi_document() -> dict[str, Any]:
             "/detect": {"post": {"summary": "Detect the language of q", "requestBody": body,
                                  "responses": {"200": {"description": "[{language, confidence}]"}, **errors}}},
             "/languages": {"get": {"summary": "Supported languages", "responses": {"200": {"description": "list"}}}},
-            "/translate_file": {"post": {"summary": "Translate a .txt, .md, .html or .docx file",
+            "/translate_file": {"post": {"summary": f"Translate a file ({', '.join(UPLOAD_TYPES)})",
                                          "responses": {"200": {"description": "translatedFileUrl"}, **errors}}},
             "/download_file/{name}": {"get": {"summary": "Download a translated file once",
                                               "responses": {"200": {"description": "the file"}, "404": error}}},

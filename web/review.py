@@ -207,16 +207,17 @@ def payload(machine: Translation, current: Translation, *, summary: dict[str, An
 
 def export(folder: Path, machine: Translation, current: Translation, *, summary: dict[str, Any] | None = None,
            signature: dict[str, Any] | None = None) -> list[str]:
-    """The current translation as .txt, .docx and .json files in ``folder`` for download."""
-    import docx
+    """The current translation as .txt, .docx and .json files in ``folder`` for download; the .docx
+    has a paragraph per line, and a heading for a short Arabic line without a sentence mark above more text."""
+    from translate.formats.writers import blocks_of, write_docx
 
     txt, docx_path, json_path = (folder / name for name in FILE_NAMES)
     txt.write_text(current.text + "\n", encoding="utf-8")
-    document = docx.Document()
-    for paragraph in current.text.split("\n"):
-        if paragraph.strip():
-            document.add_paragraph(paragraph)
-    document.save(docx_path)
+    sources: dict[int, list[str]] = {}
+    for segment in current.segments:
+        sources.setdefault(segment.paragraph, []).append(segment.source)
+    arabic = "\n".join(" ".join(parts) for parts in sources.values())
+    docx_path.write_bytes(write_docx(blocks_of(current.text, arabic)))  # paragraphs, and headings as Word headings
     data = payload(machine, current, summary=summary, signature=signature)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     log.debug("exported %d sentences (%d edited) to %s", len(current.segments), data["edited"], folder)
