@@ -25,9 +25,9 @@ from translate.config import (
     UPLOAD_TYPES,
     add_arguments,
     config_from_parser,
+    setting,
 )
 from translate.glossary import COLUMNS
-from translate.settings import setting
 from web import handlers, review
 from web.service import Service
 

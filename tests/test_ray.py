@@ -302,8 +302,9 @@ def test_ctrl_c_stops_the_run_and_the_ray_it_started(tmp_path, memorised_marian)
 
 
 def test_workers_that_would_not_make_what_the_driver_planned_stop_the_run(cluster, tmp_path, memorised_marian) -> None:
-    from translate import Translator
     from translate.backends.ray import RayBackend
+
+    from translate import Translator
     from translate.batch import Run
     from translate.config import RunConfig
     from translate.errors import TranslateError
