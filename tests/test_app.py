@@ -368,7 +368,7 @@ def test_paste_tab_warns_about_mixed_languages_and_refuses_persian(client) -> No
 def test_the_app_keeps_diacritics_when_configured(memorised_marian, keep: bool, expected: str) -> None:
     from translate.config import RunConfig
 
-    service = Service(Translator(str(memorised_marian), strip_diacritics=not keep), None,
+    service = Service(Translator(str(memorised_marian), keep_diacritics=keep), None,
                       config=RunConfig.resolved(keep_diacritics=keep, summary=False))
     try:
         assert service.article("قَالَ الوَزِيرُ") == expected

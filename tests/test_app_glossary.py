@@ -15,9 +15,9 @@ from test_browser_review import CHROMIUM_ARGS, chromium, edit_cell
 from test_glossary import ARTICLE, HOUSE_STYLE, PAIRS, names_marian  # noqa: F401 - the fixture, used below
 from test_server import live
 
+from jobs.batch import Run
 from summarize import Summarizer
 from translate import Translator
-from translate.batch import Run
 from translate.glossary import COLUMNS, GLOSSARY, Glossary
 from web import handlers
 from web.server import create_app

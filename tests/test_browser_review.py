@@ -54,7 +54,7 @@ def year_service(wrong_year_marian, memorised_mt5):  # noqa: F811 - the fixture 
 
 @pytest.fixture(scope="module")
 def year_url(year_service):
-    from app import build_app
+    from web.ui import build_app
 
     demo = build_app(year_service, max_queue=4, concurrency=1)
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)

@@ -7,7 +7,7 @@ from test_translator import shuffled_article
 
 from translate import TranslateError, Translator
 from translate import testing as factory
-from translate.engines import converted_model
+from translate.engines import Decoding, converted_model
 
 
 @pytest.mark.parametrize("model", ["memorised_marian", "random_marian", "random_m2m100"])
@@ -55,8 +55,8 @@ def test_conversion_failure_is_a_clear_error(tmp_path) -> None:
 
 @pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
 def test_exact_length_runs_every_output_to_its_cap(memorised_marian, engine: str) -> None:
-    translator = Translator(str(memorised_marian), beams=1, engine=engine, compute_type="float32",
-                            output_length=(1.0, 3), exact_length=True, cache_size=0)
+    translator = Translator(str(memorised_marian), engine=engine, compute_type="float32", cache_size=0,
+                            decoding=Decoding(1, 4, length_ratio=1.0, length_extra=3, exact_length=True))
     result = translator.translate(factory.PAIRS[3][0] + " " + factory.PAIRS[9][0])
     tokenizer = translator.loaded.tokenizer
     for segment in result.segments:
@@ -111,20 +111,26 @@ def test_precision_by_device_and_model_family(device, model_type, bf16, dtype, c
     ({"KHABAR_DTYPE": "float32", "KHABAR_COMPUTE_TYPE": "int8_float16"}, "cuda", "float32", "int8_float16"),
 ], ids=["dtype-cuda", "dtype-float16-overrides-t5-rule", "dtype-leaves-cpu-int8", "compute-type", "both"])
 def test_environment_overrides_the_precision(monkeypatch, env, device, dtype, compute_type) -> None:
+    from translate.config import RunConfig
     from translate.models import ctranslate2_compute_type, resolve_dtype
 
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    assert resolve_dtype(device, "mt5", bf16_supported=True) == dtype
-    assert ctranslate2_compute_type(device, "mt5", bf16_supported=True) == compute_type
+    config = RunConfig.resolved()  # the environment is read here, once
+    assert resolve_dtype(device, "mt5", config.dtype, bf16_supported=True) == dtype
+    assert ctranslate2_compute_type(device, "mt5", config.compute_type, dtype=config.dtype,
+                                    bf16_supported=True) == compute_type
 
 
 def test_unknown_dtype_is_refused(monkeypatch) -> None:
+    from translate.config import RunConfig
     from translate.models import resolve_dtype
 
+    with pytest.raises(TranslateError, match="Unknown dtype 'fp16'"):
+        resolve_dtype("cuda", "marian", "fp16", bf16_supported=True)
     monkeypatch.setenv("KHABAR_DTYPE", "fp16")
     with pytest.raises(TranslateError, match="Unknown dtype 'fp16'"):
-        resolve_dtype("cuda", "marian", bf16_supported=True)
+        RunConfig.resolved()
 
 
 @pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
@@ -212,7 +218,7 @@ def test_inter_threads_option_environment_and_limits(monkeypatch) -> None:
     with pytest.raises(TranslateError, match="inter threads"):
         RunConfig(inter_threads=-1)
     with pytest.raises(TranslateError, match="inter threads"):
-        Translator("default", inter_threads=0)
+        Translator("default", inter_threads=-1)
 
 
 @pytest.mark.parametrize(("size", "inter", "options"), [

@@ -14,17 +14,10 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
+from jobs.evaluate import Unit, flag_precision, numbers_check, reference_units
 from translate import testing as factory
 from translate.align import Bead, align, sentences
-from translate.evaluate import (
-    Unit,
-    flag_precision,
-    main,
-    models_given,
-    numbers_check,
-    progress_bar,
-    reference_units,
-)
+from translate.evaluate.__main__ import main, models_given, progress_bar
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
