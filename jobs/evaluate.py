@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,7 +26,7 @@ from translate.config import FILE_MAX_BYTES, VERSION, RunConfig
 from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.files import describe, read_named_file
-from translate.formats import SUPPORTED, parse
+from translate.formats import SUPPORTED, document_text, parse
 from translate.numbers import numbers
 from translate.progress import Progress
 from translate.text import has_arabic, normalize
@@ -86,47 +85,10 @@ def _read(path: Path) -> bytes:
     return read_named_file(path, what="file", max_bytes=FILE_MAX_BYTES)
 
 
-_MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)*")
-
-
 def reference_units(path: Path, data: bytes, *, text_field: str = "text") -> tuple[str, ...]:
-    """The English text of a reference file: one unit per record for .jsonl, else the whole document."""
-    suffix = path.suffix.lower()
-    name = f"'{path.name}'"
-    if suffix == ".jsonl":
-        return parse(path, data, text_field=text_field).units
-    if suffix == ".docx":
-        import io
-
-        import docx
-
-        try:
-            document = docx.Document(io.BytesIO(data))
-        except Exception as error:  # python-docx raises zip, XML and package errors
-            raise TranslateError(f"{name} is not a valid .docx file ({type(error).__name__}).") from None
-        paragraphs = [p.text for p in document.paragraphs]
-        paragraphs += [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-        return ("\n\n".join(p for p in paragraphs if p.strip()),)
-    text = decode(data, name=name)
-    if suffix in (".html", ".htm"):
-        from bs4 import BeautifulSoup
-        from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
-
-        soup = BeautifulSoup(text, "html.parser")
-        for tag in soup(["script", "style", "code", "pre", "noscript", "template", "textarea"]):
-            tag.decompose()
-        markup = (Comment, Declaration, Doctype, ProcessingInstruction)
-        texts = [s.strip() for s in soup.find_all(string=True) if not isinstance(s, markup) and s.strip()]
-        return ("\n\n".join(texts),)
-    if suffix == ".md":
-        lines, code = [], False
-        for line in text.splitlines():
-            if line.lstrip().startswith(("```", "~~~")):
-                code = not code
-            elif not code:
-                lines.append(_MARKDOWN_PREFIX.sub("", line))
-        return ("\n".join(lines),)
-    return (text,)
+    """The English text of a reference file, read by the batch job's readers (:func:`translate.formats.document_text`):
+    one unit per record for .jsonl, else the whole document."""
+    return document_text(path, data, text_field=text_field)
 
 
 def source_units(path: Path, data: bytes, *, text_field: str = "text") -> tuple[str, ...]:

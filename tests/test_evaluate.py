@@ -17,6 +17,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from jobs.evaluate import Unit, flag_precision, numbers_check, reference_units
 from translate import testing as factory
 from translate.align import Bead, align, sentences
+from translate.errors import TranslateError
 from translate.evaluate.__main__ import main, models_given, progress_bar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -395,3 +396,13 @@ def test_report_opens_offline_in_a_real_browser_with_both_charts(evaluated) -> N
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
     assert requests[0] == report.as_uri()  # the listener saw the page itself, and nothing else left the file
     assert (artifacts / "evaluate-report.png").stat().st_size > 10_000
+
+
+def test_a_reference_docx_bomb_is_refused_unread() -> None:
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (11 * 1024 * 1024))  # 11 MB of zeros: a few KB packed
+    with pytest.raises(TranslateError, match="zip bomb and is refused unread"):
+        reference_units(Path("bomb.docx"), bomb.getvalue())

@@ -49,6 +49,36 @@ def parse(path: Path, data: bytes, *, text_field: str = "text") -> Parsed:
     return _language_checked(_parse(path, data, text_field))
 
 
+def document_text(path: Path, data: bytes, *, text_field: str = "text") -> tuple[str, ...]:
+    """The readable text of a file in any language (an evaluation's English references), read by the same
+    readers as :func:`parse`, the .docx archive guard included: one text per .jsonl record, else the whole
+    document (Markdown without its markers and code, HTML without its markup, scripts and code, a .docx's
+    paragraphs and then its tables' paragraphs)."""
+    suffix = path.suffix.lower()
+    name = f"'{path.name}'"
+    if suffix == ".jsonl":
+        return parse(path, data, text_field=text_field).units
+    if suffix == ".docx":
+        document = _open_docx(data, name)
+        paragraphs = [p.text for p in document.paragraphs]
+        paragraphs += [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+        return ("\n\n".join(p for p in paragraphs if p.strip()),)
+    if suffix in (".html", ".htm"):
+        from bs4 import BeautifulSoup
+        from bs4.element import PreformattedString
+
+        soup = BeautifulSoup(decode(data, name=name, prose=html_prose), "html.parser")
+        texts = [node.strip() for node in soup.find_all(string=True) if not isinstance(node, PreformattedString)
+                 and node.strip() and not any(parent.name in _SKIPPED_TAGS for parent in node.parents)]
+        return ("\n\n".join(texts),)
+    if suffix == ".md":
+        lines = decode(data, name=name, prose=markdown_prose).split("\n")
+        code, _ = _code_lines(lines)
+        return ("\n".join(_MARKDOWN_PREFIX.match(line.removesuffix("\r")).group(2)
+                          for index, line in enumerate(lines) if index not in code),)
+    return (decode(data, name=name),)
+
+
 def _parse(path: Path, data: bytes, text_field: str) -> Parsed:
     suffix = path.suffix.lower()
     name = f"'{path.name}'"
@@ -376,17 +406,9 @@ def _parse_docx(data: bytes, name: str) -> Parsed:
     headers, footers, footnotes and endnotes, and the pictures' alternative text and titles. Each
     paragraph's translation goes into its first run (keeping that run's style). The article to
     summarise is the body's paragraphs outside text boxes."""
-    check_archive(data, name)
-    import docx
     from docx.opc.constants import CONTENT_TYPE as CT
-    from docx.opc.part import PartFactory, XmlPart
 
-    for content_type in (CT.WML_FOOTNOTES, CT.WML_ENDNOTES):  # python-docx reads these as opaque bytes
-        PartFactory.part_type_for.setdefault(content_type, XmlPart)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises zip, XML and package errors
-        raise TranslateError(f"{name} is not a valid .docx file ({type(error).__name__}).") from None
+    document = _open_docx(data, name)
 
     stories = {CT.WML_DOCUMENT_MAIN: 0, CT.WML_HEADER: 1, CT.WML_FOOTER: 2, CT.WML_FOOTNOTES: 3, CT.WML_ENDNOTES: 4}
     untranslated = {CT.WML_COMMENTS: "the comments", CT.DML_CHART: "a chart", CT.DML_DIAGRAM_DATA: "a SmartArt diagram"}
@@ -431,6 +453,21 @@ _W_P, _W_R, _W_HYPERLINK, _W_TEXTBOX = f"{_W}p", f"{_W}r", f"{_W}hyperlink", f"{
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _TEXT_TAGS = frozenset(f"{_W}{tag}" for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "ptab"))
+
+
+def _open_docx(data: bytes, name: str):
+    """The python-docx document of ``data``, once :func:`check_archive` has let it through."""
+    check_archive(data, name)
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.part import PartFactory, XmlPart
+
+    for content_type in (CT.WML_FOOTNOTES, CT.WML_ENDNOTES):  # python-docx reads these as opaque bytes
+        PartFactory.part_type_for.setdefault(content_type, XmlPart)
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises zip, XML and package errors
+        raise TranslateError(f"{name} is not a valid .docx file ({type(error).__name__}).") from None
 
 
 class _DocxParagraph:
