@@ -205,7 +205,7 @@ def run_bare_ct2(model_dir: str, docs: list[str], beams: list[int], device: str,
             caps = [_cap(len(source)) for source in batch]
             results = translator.translate_batch(batch, beam_size=beam, min_decoding_length=max(caps),
                                                  max_decoding_length=max(caps), max_input_length=0,
-                                                 no_repeat_ngram_size=project.no_repeat_ngram_size)
+                                                 no_repeat_ngram_size=project.generation.no_repeat_ngram_size)
             # every row runs to the batch's longest cap; what is kept is cut at its own cap, as the project does
             tokens += sum(min(len(r.hypotheses[0]), cap) for r, cap in zip(results, caps, strict=True))
         return tokens

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from translate.config import ARABIC_MODEL_PRESETS, SUMMARY_PRESETS, SUMMARY_STRATEGIES, RunConfig, threads_for
-from translate.engines import Decoding, Engine, build_engine
+from translate.engines import Decoding, Engine, Generating
 from translate.errors import TranslateError
 from translate.glossary import Glossary, as_glossary
-from translate.models import LoadedModel, generation_precision, load_model, resolve_device, resolve_model
+from translate.models import LoadedModel, load_model, resolve_device, resolve_model
 from translate.numbers import numbers
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
 from translate.translator import Translator
@@ -63,7 +63,7 @@ class Generation:
                         min_length=_min_new_tokens(loaded), max_new_tokens=self.max_new_tokens)
 
 
-class Summarizer:
+class Summarizer(Generating):
     """Writes 1–3 sentence summaries in English and Arabic.
 
     ``native`` (default): one multilingual model summarises each language's text.
@@ -140,12 +140,6 @@ class Summarizer:
                 "glossary": self.glossary.digest if self.glossary is not None else None}
 
     @property
-    def effective_compute_type(self) -> str:
-        """The precision summaries run in: CTranslate2's quantization, or the weights' dtype."""
-        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
-                                    self.dtype)
-
-    @property
     def loaded(self) -> LoadedModel:
         """The summarisation model (loaded on first use, once per process)."""
         return load_model(self.model_name, self.device, self.dtype)
@@ -158,14 +152,6 @@ class Summarizer:
             config = self.config.replace(engine=self.engine_name, inter_threads=self.inter_threads, glossary=None)
             self._back_translator = Translator(name, config=config, languages=("en", "ar"))
         return self._back_translator
-
-    @property
-    def engine(self) -> Engine:
-        """The generation back end of the summaries (built now if this is the first use)."""
-        if self._engine is None:
-            self._engine = build_engine(self.engine_name, self.loaded, self.effective_compute_type,
-                                        threads=self.threads, inter_threads=self.inter_threads)
-        return self._engine
 
     @property
     def generated_tokens(self) -> int:

@@ -334,3 +334,35 @@ def test_random_mt5_summaries_are_the_same_on_both_engines(random_mt5, beams: in
     texts = [text for pair in zip(factory.ENGLISH_TEXTS[:6], factory.ARABIC_TEXTS[:6], strict=True) for text in pair]
     reference, converted = (summarizer._generate(texts) for summarizer in engines)
     assert converted == reference
+
+
+@pytest.mark.parametrize("use", ["translation", "summary"])
+def test_one_decoding_gives_the_same_hypotheses_on_both_engines_for_both_uses(request, use: str) -> None:
+    """The one generation stack: the same Decoding gives the same hypotheses on transformers and CTranslate2
+    (float32), for translations (a cap per source) and for summaries (one budget, the model's shortest
+    output); n-best keeps the best and adds the next."""
+    from dataclasses import replace
+
+    from summarize.summarizer import Generation
+    from translate.engines import CTranslate2Engine, TransformersEngine
+    from translate.models import load_model
+
+    if use == "translation":
+        loaded = load_model(str(request.getfixturevalue("memorised_marian")), "cpu")
+        decoding, texts = Decoding(4, 4), [arabic for arabic, _ in factory.PAIRS]
+        expected = [english for _, english in factory.PAIRS]
+    else:
+        loaded = load_model(str(request.getfixturevalue("memorised_mt5")), "cpu")
+        decoding = Generation().decoding(loaded)
+        texts = [factory.summariser_input(factory.ARTICLE_EN), factory.summariser_input(factory.ARTICLE_AR)]
+        expected = [factory.SUMMARY_EN, factory.SUMMARY_AR]
+    sources = loaded.tokenizer(texts)["input_ids"]
+    caps = [decoding.cap(len(ids), loaded.window) for ids in sources]
+    engines = TransformersEngine(loaded), CTranslate2Engine(loaded, compute_type="float32")
+    reference, converted = (engine.generate(sources, caps, decoding) for engine in engines)
+    assert [h.text for h in reference] == expected
+    assert [(h.text, h.truncated, h.tokens) for h in converted] == [(h.text, h.truncated, h.tokens) for h in reference]
+    assert [h.score for h in converted] == pytest.approx([h.score for h in reference], abs=2e-3)
+    for engine in engines:
+        ranked = engine.generate(sources, caps, replace(decoding, num_hypotheses=2))
+        assert [h.text for h in ranked] == expected and all(len(h.alternatives) == 1 for h in ranked)

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from translate.config import cache_dir
 from translate.errors import TranslateError
-from translate.models import LoadedModel, model_revision
+from translate.models import LoadedModel, generation_precision, model_revision
 
 CONVERSION_RULES = 2  # this project's fixes to CTranslate2's converters; a change converts every model again
 
@@ -232,6 +232,35 @@ class CTranslate2Engine:
                                           _content_cap(decoding, cap, skip), eos, skip))
         self.generated_tokens += sum(h.tokens for h in hypotheses[::count])
         return _ranked(hypotheses, count)
+
+
+class Generating:
+    """What a Translator and a Summarizer share: one model (``loaded``), the precision it generates in, and
+    its engine, built on first use. The class that uses it sets ``engine_name``, ``device``, ``compute_type``,
+    ``dtype``, ``threads``, ``inter_threads`` and ``_engine`` (None), and defines ``loaded``."""
+
+    engine_name: str
+    device: str
+    compute_type: str | None
+    dtype: str | None
+    threads: int
+    inter_threads: int
+    _engine: Engine | None
+    loaded: LoadedModel
+
+    @property
+    def effective_compute_type(self) -> str:
+        """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
+        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
+                                    self.dtype)
+
+    @property
+    def engine(self) -> Engine:
+        """The generation back end (built now if this is the first use)."""
+        if self._engine is None:
+            self._engine = build_engine(self.engine_name, self.loaded, self.effective_compute_type,
+                                        threads=self.threads, inter_threads=self.inter_threads)
+        return self._engine
 
 
 def build_engine(name: str, loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1

@@ -11,9 +11,9 @@ from typing import Any
 from translate.cache import LRUCache
 from translate.checks import check
 from translate.config import MIN_SCORE, RunConfig, threads_for
-from translate.engines import Decoding, Engine, Hypothesis, build_engine
+from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.glossary import GLOSSARY, Glossary, as_glossary
-from translate.models import LoadedModel, generation_precision, load_model, resolve_device, resolve_model, set_threads
+from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
 from translate.progress import Progress
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
 
@@ -47,7 +47,7 @@ class Translation:
         return tuple(s for s in self.segments if s.flags)
 
 
-class Translator:
+class Translator(Generating):
     """Translates documents with one model, loaded on first use and kept for the process.
 
     Its settings come worked out in a :class:`~translate.config.RunConfig`; without one, they are worked out
@@ -116,12 +116,6 @@ class Translator:
         loaded.set_source_language(self.source_language)
         return loaded
 
-    @property
-    def effective_compute_type(self) -> str:
-        """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
-        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
-                                    self.dtype)
-
     def signature(self) -> dict[str, Any]:
         """What decides this translator's output: model and revision, engine, precision, decoding."""
         decoding = self.decoding
@@ -137,14 +131,6 @@ class Translator:
             "min_score": self.min_score,
             "glossary": self.glossary.digest if self.glossary is not None else None,
         }
-
-    @property
-    def engine(self) -> Engine:
-        """The generation back end (built now if this is the first use)."""
-        if self._engine is None:
-            self._engine = build_engine(self.engine_name, self.loaded, self.effective_compute_type,
-                                        threads=self.threads, inter_threads=self.inter_threads)
-        return self._engine
 
     @property
     def max_input_tokens(self) -> int:
