@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         shape = speed.SHAPES["opus-mt-ar-en (base)"]
         model = speed.build_model(Path(folder) / "marian-base", shape)
         translator = Translator(str(model), engine=args.engine, device="cpu", threads=args.threads,
-                                beams=args.beams, output_length=speed.LENGTH, exact_length=True, cache_size=0)
+                                decoding=speed.forced(args.beams), cache_size=0)
         docs = speed.articles(args.articles)
         translator.translate(docs[0])  # warm-up: load the model, first calls
         firsts, streamed, whole = [], [], []

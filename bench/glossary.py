@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import torch
-    from speed import LENGTH, SHAPES, articles, build_model
+    from speed import SHAPES, articles, build_model, forced
 
     from translate import Translator
     from translate.glossary import Glossary
@@ -78,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     glossary = Glossary.from_rows(rows)
     compile_s = time.perf_counter() - start
 
-    plain = Translator(model_dir, engine="transformers", device=device, beams=args.beams, threads=args.threads,
-                       output_length=LENGTH, exact_length=True, cache_size=0)
+    plain = Translator(model_dir, engine="transformers", device=device, threads=args.threads,
+                       decoding=forced(args.beams), cache_size=0)
     styled = plain.with_glossary(glossary)
     plain.translate_batch(docs)  # warm-up: loads the model and builds the engine for both
     times: dict[str, list[float]] = {"none": [], "glossary": []}

@@ -220,24 +220,26 @@ class Project:
 
     def __init__(self, engine: str, strategy: str, models: dict[str, str], summary_tokens: int, threads: int,
                  device: str = "cpu") -> None:
+        from dataclasses import replace
+
         from summarize import Summarizer
         from summarize.summarizer import Generation
         from translate import Translator
         from translate.config import RunConfig, threads_for
 
-        intra, inter = threads_for(RunConfig(engine=engine, device=device, threads=threads), interactive=True)
+        config = RunConfig(engine=engine, device=device, threads=threads, beams=BEAMS, summary_strategy=strategy)
+        intra, inter = threads_for(config, interactive=True)
+        self.translator = Translator(models["ar-en"], config=config, interactive=True, decoding=speed.forced(BEAMS),
+                                     cache_size=0)
         self.threads = {"threads": intra, "inter_threads": inter}
-        self.translator = Translator(models["ar-en"], engine=engine, device=device, beams=BEAMS, **self.threads,
-                                     output_length=speed.LENGTH, exact_length=True, cache_size=0)
         self.back = None
         if strategy == "translate-back":
-            self.back = Translator(models["en-ar"], engine=engine, device=device, beams=BEAMS, **self.threads,
-                                   source_language="en", target_language="ar",
-                                   output_length=(0.0, back_tokens(summary_tokens)), exact_length=True, cache_size=0)
+            self.back = Translator(models["en-ar"], config=config, interactive=True, languages=("en", "ar"),
+                                   decoding=replace(speed.forced(BEAMS), length_ratio=0.0,
+                                                    length_extra=back_tokens(summary_tokens)), cache_size=0)
         summary_model = models["mt5"] if strategy == "native" else models["bart"]
         self.summarizer = Summarizer(
-            summary_model, strategy=strategy, device=device, engine=engine, threads=intra, inter_threads=inter,
-            arabic_translator=self.back,
+            summary_model, config=config, interactive=True, arabic_translator=self.back,
             generation=Generation(max_new_tokens=summary_tokens, beams=BEAMS, max_sentences=1, exact_length=True))
 
     def run(self, arabic: str, english: str) -> dict:

@@ -124,10 +124,16 @@ def best_of(work, *, least: int = 1, most: int = 3, budget_s: float = 5.0, warm_
     return {"seconds": min(runs), "tokens": tokens, "runs": len(runs)}
 
 
-def _cap(source_tokens: int) -> int:
+def forced(beams: int = 4):
+    """The project's decoding with every output forced to its cap (:data:`LENGTH`), as every contender runs."""
     from translate.engines import Decoding
+    from translate.translator import NO_REPEAT_NGRAM_SIZE
 
-    return Decoding(length_ratio=LENGTH[0], length_extra=LENGTH[1]).cap(source_tokens, 10_000)
+    return Decoding(beams, NO_REPEAT_NGRAM_SIZE, length_ratio=LENGTH[0], length_extra=LENGTH[1], exact_length=True)
+
+
+def _cap(source_tokens: int) -> int:
+    return forced().cap(source_tokens, 10_000)
 
 
 def run_usual(model_dir: str, docs: list[str], beams: list[int], device: str, threads: int) -> list[dict]:
@@ -163,18 +169,17 @@ def run_project(model_dir: str, docs: list[str], beams: list[int], device: str, 
     """This project's Translator over whole documents (segmentation, batching, checks included)."""
     from translate import Translator
 
-    translator = Translator(model_dir, engine=engine, device=device, threads=threads, output_length=LENGTH,
-                           exact_length=True, cache_size=0)
+    project = Translator(model_dir, engine=engine, device=device, threads=threads, decoding=forced(), cache_size=0)
 
-    def work() -> int:
+    def work(translator) -> int:
         before = translator.engine.generated_tokens
         translator.translate_batch(docs)
         return translator.engine.generated_tokens - before
 
     results = []
     for beam in beams:
-        translator.beams = beam
-        results.append(best_of(work, least=2) | _peak())  # the first run doubles as the warm-up
+        translator = project.with_decoding(beams=beam)  # the same model, engine and cache
+        results.append(best_of(lambda translator=translator: work(translator), least=2) | _peak())  # warm-up first
     return results
 
 
@@ -190,9 +195,7 @@ def run_bare_ct2(model_dir: str, docs: list[str], beams: list[int], device: str,
     tokenizer = project.loaded.tokenizer
     pieces = [p for d in docs for _, p in project.layout(d).flat()]
     encoded = tokenizer(pieces)["input_ids"]
-    order = sorted(range(len(pieces)), key=lambda i: len(encoded[i]), reverse=True)
-    batches = [[tokenizer.convert_ids_to_tokens(encoded[i]) for i in batch]
-               for batch in project._batches(order, encoded)]
+    batches = [[tokenizer.convert_ids_to_tokens(encoded[i]) for i in batch] for batch in project.batches(encoded)]
     translator = ctranslate2.Translator(str(converted_model(model_dir, compute_type)), device=device,
                                         compute_type=compute_type, intra_threads=threads)
 
@@ -202,7 +205,7 @@ def run_bare_ct2(model_dir: str, docs: list[str], beams: list[int], device: str,
             caps = [_cap(len(source)) for source in batch]
             results = translator.translate_batch(batch, beam_size=beam, min_decoding_length=max(caps),
                                                  max_decoding_length=max(caps), max_input_length=0,
-                                                 no_repeat_ngram_size=project.no_repeat_ngram_size)
+                                                 no_repeat_ngram_size=project.generation.no_repeat_ngram_size)
             # every row runs to the batch's longest cap; what is kept is cut at its own cap, as the project does
             tokens += sum(min(len(r.hypotheses[0]), cap) for r, cap in zip(results, caps, strict=True))
         return tokens

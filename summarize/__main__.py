@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 
 from summarize.summarizer import Summarizer
-from translate.__main__ import read_article
+from translate.articles import read_article
 from translate.config import add_arguments, config_from_parser, signature
 from translate.errors import TranslateError
 from translate.translator import Translator

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from translate.config import ENGINES, LONG_INPUT, SUMMARY_STRATEGIES, RunConfig, threads_for
-from translate.engines import ctranslate2_translator, split_batch
+from translate.config import ARABIC_MODEL_PRESETS, SUMMARY_PRESETS, SUMMARY_STRATEGIES, RunConfig, threads_for
+from translate.engines import Decoding, Engine, Generating
 from translate.errors import TranslateError
 from translate.glossary import Glossary, as_glossary
-from translate.models import LoadedModel, generation_precision, load_model, resolve_device, resolve_model
+from translate.models import LoadedModel, load_model, resolve_device, resolve_model
 from translate.numbers import numbers
-from translate.settings import setting
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
 from translate.translator import Translator
 
-PRESETS: dict[str, str] = {
-    "default": "csebuetnlp/mT5_multilingual_XLSum",
-    "english": "sshleifer/distilbart-cnn-12-6",
-}
-ARABIC_MODEL_PRESETS: dict[str, str] = {"default": "Helsinki-NLP/opus-mt-tc-big-en-ar"}
+PRESETS = SUMMARY_PRESETS
 STRATEGIES = SUMMARY_STRATEGIES
+_SETTING_NAMES = {"model": "summary_model", "strategy": "summary_strategy", "engine": "summary_engine"}
 
 
 @dataclass(frozen=True)
@@ -50,73 +48,73 @@ class Generation:
     # transformers' does not, so at 1 it can stop sooner and keep a summary cut short; 2 searches about as long.
     patience: int = 2
 
+    @classmethod
+    def from_config(cls, config: RunConfig) -> Generation:
+        """The generation settings a run configuration gives."""
+        return cls(max_new_tokens=config.max_tokens, beams=config.summary_beams, max_sentences=config.sentences)
 
-class Summarizer:
+    def decoding(self, loaded: LoadedModel) -> Decoding:
+        """These settings as the generation stack's :class:`Decoding` for ``loaded``: its forced first token
+        (BART's ``<s>``) and its own shortest output, so that both engines write what transformers writes."""
+        forced = getattr(loaded.config, "forced_bos_token_id", None)
+        return Decoding(self.beams, self.no_repeat_ngram_size,
+                        loaded.tokenizer.convert_ids_to_tokens(forced) if forced is not None else None,
+                        exact_length=self.exact_length, length_penalty=self.length_penalty, patience=self.patience,
+                        min_length=_min_new_tokens(loaded), max_new_tokens=self.max_new_tokens)
+
+
+class Summarizer(Generating):
     """Writes 1–3 sentence summaries in English and Arabic.
 
     ``native`` (default): one multilingual model summarises each language's text.
     ``translate-back``: an English model summarises the translation, then an en→ar model
     translates that summary into Arabic.
 
-    ``engine`` (argument > ``KHABAR_SUMMARY_ENGINE`` > ``KHABAR_ENGINE`` > transformers): with
-    ``ctranslate2`` every model of the strategy runs converted (int8 on CPU), and the torch weights
-    are never loaded.
+    Its settings come worked out in a :class:`~translate.config.RunConfig` (``summary_model``, ``summary_strategy``,
+    ``summary_engine``, ``arabic_model``, ``long_input``, ``max_tokens``, ``summary_beams``, ``sentences``,
+    ``device`` ...); without one, they are worked out once here by ``RunConfig.resolved`` from ``settings``
+    (``strategy`` and ``engine`` stand for ``summary_strategy`` and ``summary_engine``), the ``KHABAR_*``
+    environment and the defaults. With the ``ctranslate2`` engine every model of the strategy runs converted
+    (int8 on CPU), and the torch weights are never loaded. ``generation`` replaces the generation settings;
+    ``interactive`` marks the app and HTTP API, whose threads differ (:func:`translate.config.threads_for`):
+    there the two ``native`` summaries, one batch, run side by side.
     """
 
     def __init__(
         self,
         model: str | None = None,
         *,
-        strategy: str | None = None,
-        arabic_model: str | None = None,
-        device: str | None = None,
+        config: RunConfig | None = None,
         glossary: Glossary | str | Path | None = None,
         generation: Generation | None = None,
-        long_input: str = "lead",
         min_words: int = 30,
-        engine: str | None = None,
-        compute_type: str | None = None,
-        dtype: str | None = None,
-        threads: int = 0,
-        inter_threads: int = 1,
+        interactive: bool = False,
         arabic_translator: Translator | None = None,
+        **settings: Any,
     ) -> None:
-        self.glossary = as_glossary(glossary)
-        self.strategy = setting("summary_strategy", strategy, "native")
-        if self.strategy not in STRATEGIES:
-            raise TranslateError(f"Unknown summary strategy '{self.strategy}': use {' or '.join(STRATEGIES)}.")
+        settings = {_SETTING_NAMES.get(name, name): value for name, value in settings.items()}
+        config = config.replace(**settings) if config is not None else RunConfig.resolved(**settings)
+        self.glossary = as_glossary(glossary if glossary is not None else config.glossary)
+        self.config = config
+        self.strategy = config.summary_strategy
         default = "default" if self.strategy == "native" else "english"
-        self.model_name = resolve_model(model or setting("summary_model", None, default), presets=PRESETS)
-        self.arabic_model = arabic_model
-        self.device = resolve_device(device)
-        self.generation = generation or Generation()
-        if long_input not in LONG_INPUT:
-            raise TranslateError(f"Unknown way to handle long articles '{long_input}': use lead or chunks.")
-        self.long_input = long_input
+        self.model_name = resolve_model(model or config.summary_model or default, presets=PRESETS)
+        self.arabic_model = config.arabic_model
+        self.device = resolve_device(config.device)
+        self.generation = generation or Generation.from_config(config)
+        self.long_input = config.long_input
         self.min_words = min_words
-        self.engine_name = setting("summary_engine", engine, "") or setting("engine", None, "transformers")
-        if self.engine_name not in ENGINES:
-            raise TranslateError(f"Unknown summary engine '{self.engine_name}': use {' or '.join(ENGINES)}.")
-        self.compute_type = compute_type
-        self.dtype = dtype
-        self.threads = threads
-        self.inter_threads = inter_threads  # CTranslate2 batches at once: the native pair, a long article's chunks
-        self.generated_tokens = 0  # tokens in every raw summary so far (end tokens included)
+        self.engine_name = config.effective_summary_engine
+        self.compute_type, self.dtype = config.compute_type, config.dtype
+        # CTranslate2 batches at once: the native pair, a long article's chunks
+        self.threads, self.inter_threads = threads_for(config, interactive=interactive)
         self._back_translator: Translator | None = arabic_translator  # None: built from arabic_model on first use
-        self._converted: tuple | None = None  # (CTranslate2 translator, shortest output), built on first use
+        self._engine: Engine | None = None
 
     @classmethod
     def from_config(cls, config: RunConfig, *, interactive: bool = False) -> Summarizer:
-        """The summariser a run configuration describes; ``interactive`` for the app and HTTP API, whose
-        threads differ (:func:`translate.config.threads_for`): there the two ``native`` summaries, one
-        batch, run side by side."""
-        threads, inter_threads = threads_for(config, interactive=interactive)
-        return cls(config.summary_model, strategy=config.summary_strategy, arabic_model=config.arabic_model,
-                   device=config.device, long_input=config.long_input, glossary=config.glossary,
-                   generation=Generation(max_new_tokens=config.max_tokens, beams=config.summary_beams,
-                                         max_sentences=config.sentences),
-                   engine=config.effective_summary_engine, compute_type=config.compute_type, dtype=config.dtype,
-                   threads=threads, inter_threads=inter_threads)
+        """The summariser a run configuration describes."""
+        return cls(config=config, interactive=interactive)
 
     def with_glossary(self, glossary: Glossary | str | Path | None) -> Summarizer:
         """This summariser with another glossary (or none), sharing its models: a shallow copy, made
@@ -124,8 +122,7 @@ class Summarizer:
         translator) are built, so that no copy builds its own."""
         if self.strategy == "translate-back":
             self.back_translator  # noqa: B018 - property that builds it
-        if self.engine_name == "ctranslate2":
-            self._converted_model()
+        self.engine  # noqa: B018 - property that builds it
         twin = copy.copy(self)
         twin.glossary = as_glossary(glossary)
         return twin
@@ -143,26 +140,23 @@ class Summarizer:
                 "glossary": self.glossary.digest if self.glossary is not None else None}
 
     @property
-    def effective_compute_type(self) -> str:
-        """The precision summaries run in: CTranslate2's quantization, or the weights' dtype."""
-        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
-                                    self.dtype)
-
-    @property
     def loaded(self) -> LoadedModel:
         """The summarisation model (loaded on first use, once per process)."""
         return load_model(self.model_name, self.device, self.dtype)
 
     @property
     def back_translator(self) -> Translator:
-        """The en→ar translator of the ``translate-back`` strategy."""
+        """The en→ar translator of the ``translate-back`` strategy: the summaries' engine and threads."""
         if self._back_translator is None:
-            name = resolve_model(self.arabic_model, env="arabic_model", presets=ARABIC_MODEL_PRESETS)
-            self._back_translator = Translator(name, device=self.device, source_language="en", target_language="ar",
-                                               engine=self.engine_name, compute_type=self.compute_type,
-                                               dtype=self.dtype, threads=self.threads or None,
-                                               inter_threads=self.inter_threads)
+            name = resolve_model(self.arabic_model, presets=ARABIC_MODEL_PRESETS)
+            config = self.config.replace(engine=self.engine_name, inter_threads=self.inter_threads, glossary=None)
+            self._back_translator = Translator(name, config=config, languages=("en", "ar"))
         return self._back_translator
+
+    @property
+    def generated_tokens(self) -> int:
+        """Tokens in every raw summary so far (end tokens included)."""
+        return self._engine.generated_tokens if self._engine is not None else 0
 
     def summarize(self, *, arabic: str, english: str) -> BilingualSummary:
         """Summarise an article given in Arabic and in its English translation."""
@@ -214,74 +208,18 @@ class Summarizer:
                 for i, (_, coverage, combine) in enumerate(plans)]
 
     def _generate(self, texts: Sequence[str]) -> list[tuple[str, bool]]:
-        """Summaries of ``texts`` (first sentences kept), each with whether it hit the token cap."""
+        """Summaries of ``texts`` (first sentences kept), each with whether it hit the token cap: one batch."""
         if not texts:
             return []
-        tokenizer = self.loaded.tokenizer
-        generate = self._generate_ctranslate2 if self.engine_name == "ctranslate2" else self._generate_torch
-        outputs = generate(texts)
-        eos = tokenizer.eos_token_id
-        results = []
-        for ids in outputs:
-            end = ids.index(eos) + 1 if eos in ids else len(ids)
-            self.generated_tokens += end
-            summary = tokenizer.decode(ids[:end], skip_special_tokens=True)
-            results.append((_first_sentences(normalize(summary), self.generation.max_sentences), eos not in ids))
-        return results
-
-    def _generate_torch(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids generated by transformers ``generate`` (the decoder start token left out)."""
-        import torch
-
-        tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        settings = self.generation
-        batch = tokenizer(list(texts), padding=True, return_tensors="pt").to(self.loaded.device)
-        with torch.inference_mode():
-            out = model.generate(
-                **batch,
-                num_beams=settings.beams,
-                min_new_tokens=settings.max_new_tokens if settings.exact_length else None,
-                max_new_tokens=settings.max_new_tokens,
-                no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                length_penalty=settings.length_penalty,
-                early_stopping=True,
-                do_sample=False,
-            )
-        return [row[1:] for row in out.tolist()]
-
-    def _converted_model(self) -> tuple:
-        """The CTranslate2 translator over the converted model and the model's shortest output, built once."""
-        if self._converted is None:
-            self._converted = (ctranslate2_translator(self.loaded, self.effective_compute_type, threads=self.threads,
-                                                      inter_threads=self.inter_threads), _min_new_tokens(self.loaded))
-        return self._converted
-
-    def _generate_ctranslate2(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids generated by CTranslate2 with the settings transformers would use: the same
-        decoder start (from the converted config), forced first token, beams, n-gram guard, length
-        penalty and length limits (the model's own minimum length included)."""
         loaded = self.loaded
-        tokenizer, settings = loaded.tokenizer, self.generation
-        translator, min_new_tokens = self._converted_model()
-        forced = getattr(loaded.config, "forced_bos_token_id", None)
-        prefix = [[tokenizer.convert_ids_to_tokens(forced)]] * len(texts) if forced is not None else None
-        sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
-        results = translator.translate_batch(
-            sources,
-            prefix,
-            beam_size=settings.beams,
-            min_decoding_length=settings.max_new_tokens if settings.exact_length else min_new_tokens,
-            max_decoding_length=settings.max_new_tokens,
-            max_input_length=0,
-            no_repeat_ngram_size=settings.no_repeat_ngram_size,
-            length_penalty=settings.length_penalty,
-            patience=settings.patience,
-            return_end_token=True,
-            **split_batch(len(sources), self.inter_threads),
-        )
-        return [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+        decoding = self.generation.decoding(loaded)
+        sources = loaded.tokenizer(list(texts))["input_ids"]
+        caps = [decoding.cap(len(ids), loaded.window) for ids in sources]
+        hypotheses = self.engine.generate(sources, caps, decoding, scores=False)
+        return [(_first_sentences(normalize(h.text), self.generation.max_sentences), h.truncated) for h in hypotheses]
 
 
+@functools.cache
 def _min_new_tokens(loaded: LoadedModel) -> int:
     """The shortest output the model's generation settings allow (transformers' ``min_length``
     counts the decoder start token), read without loading the weights."""

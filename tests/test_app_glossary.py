@@ -5,19 +5,19 @@ English uses spellings other than the house style."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+import support
 from gradio_client import Client, handle_file
-from test_browser_review import CHROMIUM_ARGS, chromium, edit_cell
+from support import live
+from test_browser_review import edit_cell
 from test_glossary import ARTICLE, HOUSE_STYLE, PAIRS, names_marian  # noqa: F401 - the fixture, used below
-from test_server import live
 
+from jobs.batch import Run
 from summarize import Summarizer
 from translate import Translator
-from translate.batch import Run
 from translate.glossary import COLUMNS, GLOSSARY, Glossary
 from web import handlers
 from web.server import create_app
@@ -44,10 +44,8 @@ def flags(table_payload: dict) -> list[str]:
 @pytest.fixture(scope="module")
 def served(names_marian, memorised_mt5):  # noqa: F811 - the fixture imported above
     service = Service(Translator(str(names_marian), beams=1), Summarizer(str(memorised_mt5)))
-    service.warm()
-    with live(create_app(service, max_queue=4)) as url:
+    with support.served(service, max_queue=4) as url:
         yield url, service
-    service.close()
 
 
 @pytest.fixture(scope="module")
@@ -239,14 +237,9 @@ def test_the_batch_job_and_the_app_write_the_same_english_with_the_same_glossary
 
 @pytest.mark.browser
 def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served) -> None:
-    if chromium() is None:
-        if os.environ.get("KHABAR_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+    with support.browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
         page.goto(served[0])
         page.locator("#arabic-input textarea").fill(ARTICLE)
@@ -262,4 +255,3 @@ def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served
         edit_cell(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
         expect(review.get_by_test_id("cell-1-4")).to_have_text("", timeout=60_000)
         expect(page.locator("#review-status")).to_contain_text("4 sentences, 0 to double-check. 1 edited.")
-        browser.close()

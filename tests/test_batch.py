@@ -15,10 +15,11 @@ from pathlib import Path
 import docx
 import pytest
 
+from jobs.batch import MANIFEST, TEMP_MARK, Run, plan
 from summarize import Summarizer
 from translate import Translator
 from translate import testing as factory
-from translate.batch import MANIFEST, TEMP_MARK, Run, main, plan
+from translate.batch.__main__ import main
 from translate.files import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -709,7 +710,7 @@ def test_a_second_run_on_the_same_out_dir_exits_2(tmp_path, memorised_marian, ca
 # --- the seam for other backends ----------------------------------------------------------------------
 
 def test_a_worker_writes_outputs_and_returns_records_without_the_manifest(tmp_path, memorised_marian) -> None:
-    from translate.batch import Worker
+    from jobs.batch import Worker
 
     source, out = tmp_path / "in", tmp_path / "out"
     source.mkdir()
@@ -728,7 +729,7 @@ def test_a_worker_writes_outputs_and_returns_records_without_the_manifest(tmp_pa
 
 
 def test_the_driver_gives_the_backend_only_the_files_to_translate(tmp_path, memorised_marian) -> None:
-    from translate.batch import LocalBackend
+    from jobs.batch import LocalBackend
 
     class Watching(LocalBackend):
         def __init__(self) -> None:

@@ -4,23 +4,18 @@ and see the flag cleared, the English box updated and the downloads holding the 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import docx
 import pytest
+import support
 from test_review import YEAR_ARTICLE, YEAR_ENGLISH, YEAR_RIGHT, YEAR_WRONG, wrong_year_marian  # noqa: F401
 
 from summarize import Summarizer
 from translate.translator import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
 def edit_cell(cell, text: str, *, seconds: float = 60) -> None:
     """Type ``text`` into a table cell and press Enter. The review table is locked while an article is
     translated and opens when the run ends, so a double click may need repeating until the editor opens."""
@@ -38,10 +33,6 @@ def edit_cell(cell, text: str, *, seconds: float = 60) -> None:
     editor.press("Enter")
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
 def year_service(wrong_year_marian, memorised_mt5):  # noqa: F811 - the fixture imported above
     from web.service import Service
@@ -54,7 +45,7 @@ def year_service(wrong_year_marian, memorised_mt5):  # noqa: F811 - the fixture 
 
 @pytest.fixture(scope="module")
 def year_url(year_service):
-    from app import build_app
+    from web.ui import build_app
 
     demo = build_app(year_service, max_queue=4, concurrency=1)
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
@@ -73,15 +64,10 @@ def download(page, name: str, folder: Path) -> Path:
 
 @pytest.mark.browser
 def test_editor_corrects_the_flagged_year_and_downloads_the_edit(year_url, year_service, tmp_path) -> None:
-    if chromium() is None:
-        if os.environ.get("KHABAR_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     fixed = YEAR_ENGLISH.replace(YEAR_WRONG, YEAR_RIGHT)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+    with support.browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
         page.goto(year_url)
         page.locator("#arabic-input textarea").fill(YEAR_ARTICLE)
@@ -120,5 +106,4 @@ def test_editor_corrects_the_flagged_year_and_downloads_the_edit(year_url, year_
         artifacts = ROOT / "artifacts"
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / "review.png"), full_page=True)
-        browser.close()
     assert (artifacts / "review.png").stat().st_size > 10_000

@@ -18,8 +18,8 @@ import pytest
 from test_documents_formats import SRT, make_epub, make_odt, make_pptx, odf_texts, pdf_bomb, zip_bomb
 from test_libretranslate import api_server
 
+from jobs.batch import Run
 from translate import Translator
-from translate.batch import Run
 from translate.testing import PAIRS
 from translate.testing_pdf import article_pages, build_pdf
 from web.service import Service
@@ -90,9 +90,8 @@ def test_batch_job_translates_each_new_type_and_refuses_hostile_files_per_file(t
 
 @pytest.fixture(scope="module")
 def url(translator) -> Iterator[str]:
-    address, stop = api_server(Service(translator, None))
-    yield address
-    stop()
+    with api_server(Service(translator, None)) as address:
+        yield address
 
 
 def _english_of(name: str, data: bytes) -> list[str]:

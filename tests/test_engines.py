@@ -7,7 +7,7 @@ from test_translator import shuffled_article
 
 from translate import TranslateError, Translator
 from translate import testing as factory
-from translate.engines import converted_model
+from translate.engines import Decoding, converted_model
 
 
 @pytest.mark.parametrize("model", ["memorised_marian", "random_marian", "random_m2m100"])
@@ -55,8 +55,8 @@ def test_conversion_failure_is_a_clear_error(tmp_path) -> None:
 
 @pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
 def test_exact_length_runs_every_output_to_its_cap(memorised_marian, engine: str) -> None:
-    translator = Translator(str(memorised_marian), beams=1, engine=engine, compute_type="float32",
-                            output_length=(1.0, 3), exact_length=True, cache_size=0)
+    translator = Translator(str(memorised_marian), engine=engine, compute_type="float32", cache_size=0,
+                            decoding=Decoding(1, 4, length_ratio=1.0, length_extra=3, exact_length=True))
     result = translator.translate(factory.PAIRS[3][0] + " " + factory.PAIRS[9][0])
     tokenizer = translator.loaded.tokenizer
     for segment in result.segments:
@@ -111,20 +111,26 @@ def test_precision_by_device_and_model_family(device, model_type, bf16, dtype, c
     ({"KHABAR_DTYPE": "float32", "KHABAR_COMPUTE_TYPE": "int8_float16"}, "cuda", "float32", "int8_float16"),
 ], ids=["dtype-cuda", "dtype-float16-overrides-t5-rule", "dtype-leaves-cpu-int8", "compute-type", "both"])
 def test_environment_overrides_the_precision(monkeypatch, env, device, dtype, compute_type) -> None:
+    from translate.config import RunConfig
     from translate.models import ctranslate2_compute_type, resolve_dtype
 
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    assert resolve_dtype(device, "mt5", bf16_supported=True) == dtype
-    assert ctranslate2_compute_type(device, "mt5", bf16_supported=True) == compute_type
+    config = RunConfig.resolved()  # the environment is read here, once
+    assert resolve_dtype(device, "mt5", config.dtype, bf16_supported=True) == dtype
+    assert ctranslate2_compute_type(device, "mt5", config.compute_type, dtype=config.dtype,
+                                    bf16_supported=True) == compute_type
 
 
 def test_unknown_dtype_is_refused(monkeypatch) -> None:
+    from translate.config import RunConfig
     from translate.models import resolve_dtype
 
+    with pytest.raises(TranslateError, match="Unknown dtype 'fp16'"):
+        resolve_dtype("cuda", "marian", "fp16", bf16_supported=True)
     monkeypatch.setenv("KHABAR_DTYPE", "fp16")
     with pytest.raises(TranslateError, match="Unknown dtype 'fp16'"):
-        resolve_dtype("cuda", "marian", bf16_supported=True)
+        RunConfig.resolved()
 
 
 @pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
@@ -212,7 +218,7 @@ def test_inter_threads_option_environment_and_limits(monkeypatch) -> None:
     with pytest.raises(TranslateError, match="inter threads"):
         RunConfig(inter_threads=-1)
     with pytest.raises(TranslateError, match="inter threads"):
-        Translator("default", inter_threads=0)
+        Translator("default", inter_threads=-1)
 
 
 @pytest.mark.parametrize(("size", "inter", "options"), [
@@ -328,3 +334,35 @@ def test_random_mt5_summaries_are_the_same_on_both_engines(random_mt5, beams: in
     texts = [text for pair in zip(factory.ENGLISH_TEXTS[:6], factory.ARABIC_TEXTS[:6], strict=True) for text in pair]
     reference, converted = (summarizer._generate(texts) for summarizer in engines)
     assert converted == reference
+
+
+@pytest.mark.parametrize("use", ["translation", "summary"])
+def test_one_decoding_gives_the_same_hypotheses_on_both_engines_for_both_uses(request, use: str) -> None:
+    """The one generation stack: the same Decoding gives the same hypotheses on transformers and CTranslate2
+    (float32), for translations (a cap per source) and for summaries (one budget, the model's shortest
+    output); n-best keeps the best and adds the next."""
+    from dataclasses import replace
+
+    from summarize.summarizer import Generation
+    from translate.engines import CTranslate2Engine, TransformersEngine
+    from translate.models import load_model
+
+    if use == "translation":
+        loaded = load_model(str(request.getfixturevalue("memorised_marian")), "cpu")
+        decoding, texts = Decoding(4, 4), [arabic for arabic, _ in factory.PAIRS]
+        expected = [english for _, english in factory.PAIRS]
+    else:
+        loaded = load_model(str(request.getfixturevalue("memorised_mt5")), "cpu")
+        decoding = Generation().decoding(loaded)
+        texts = [factory.summariser_input(factory.ARTICLE_EN), factory.summariser_input(factory.ARTICLE_AR)]
+        expected = [factory.SUMMARY_EN, factory.SUMMARY_AR]
+    sources = loaded.tokenizer(texts)["input_ids"]
+    caps = [decoding.cap(len(ids), loaded.window) for ids in sources]
+    engines = TransformersEngine(loaded), CTranslate2Engine(loaded, compute_type="float32")
+    reference, converted = (engine.generate(sources, caps, decoding) for engine in engines)
+    assert [h.text for h in reference] == expected
+    assert [(h.text, h.truncated, h.tokens) for h in converted] == [(h.text, h.truncated, h.tokens) for h in reference]
+    assert [h.score for h in converted] == pytest.approx([h.score for h in reference], abs=2e-3)
+    for engine in engines:
+        ranked = engine.generate(sources, caps, replace(decoding, num_hypotheses=2))
+        assert [h.text for h in ranked] == expected and all(len(h.alternatives) == 1 for h in ranked)

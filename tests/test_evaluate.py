@@ -8,23 +8,17 @@ import io
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+import support
 from sacrebleu.metrics import BLEU, CHRF, TER
 
+from jobs.evaluate import Unit, flag_precision, numbers_check, reference_units
 from translate import testing as factory
 from translate.align import Bead, align, sentences
-from translate.evaluate import (
-    Unit,
-    flag_precision,
-    main,
-    models_given,
-    numbers_check,
-    progress_bar,
-    reference_units,
-)
+from translate.errors import TranslateError
+from translate.evaluate.__main__ import main, models_given, progress_bar
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
@@ -268,7 +262,6 @@ def test_missing_and_extra_files_are_reported(memorised_marian, tmp_path, capsys
 
 
 def test_special_files_are_never_opened(memorised_marian, tmp_path, capsys) -> None:
-    import os
 
     sources = write_tree(tmp_path / "src", {"a.txt": P[0][0]})
     references = write_tree(tmp_path / "ref", {"a.txt": P[0][1]})
@@ -360,24 +353,13 @@ def test_progress_bar_only_on_a_terminal(monkeypatch) -> None:
     assert "Translating (2 models)" in terminal.getvalue() and "4/4" in terminal.getvalue()
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.browser
 def test_report_opens_offline_in_a_real_browser_with_both_charts(evaluated) -> None:
-    if chromium() is None:
-        if os.environ.get("KHABAR_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     report = evaluated[4]
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+    with support.browser() as browser:
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         page.on("request", lambda request: requests.append(request.url))
 
@@ -398,7 +380,16 @@ def test_report_opens_offline_in_a_real_browser_with_both_charts(evaluated) -> N
         artifacts = ROOT / "artifacts"
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / "evaluate-report.png"), full_page=True)
-        browser.close()
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
     assert requests[0] == report.as_uri()  # the listener saw the page itself, and nothing else left the file
     assert (artifacts / "evaluate-report.png").stat().st_size > 10_000
+
+
+def test_a_reference_docx_bomb_is_refused_unread() -> None:
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (11 * 1024 * 1024))  # 11 MB of zeros: a few KB packed
+    with pytest.raises(TranslateError, match="zip bomb and is refused unread"):
+        reference_units(Path("bomb.docx"), bomb.getvalue())

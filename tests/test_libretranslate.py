@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
 import io
 import json
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import docx
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
+from support import GatedTranslator, live, send_while_held
 
 from translate import Translator
 from translate import testing as factory
@@ -23,30 +20,14 @@ from web.service import Service
 P = factory.PAIRS
 
 
-def start(app: FastAPI) -> tuple[str, Callable[[], None]]:
-    """Serve ``app`` on a free loopback port in a thread; return its URL and a stop function."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-    return f"http://127.0.0.1:{port}", stop
-
-
-def api_server(service: Service) -> tuple[str, Callable[[], None]]:
-    """The API alone, as ``python app.py --no-ui`` serves it."""
+@contextlib.contextmanager
+def api_server(service: Service, *, ui: bool = False) -> Iterator[str]:
+    """The API alone, as ``python app.py --no-ui`` serves it (with ``ui``, beside the editors' page), live;
+    yields its URL without the final slash."""
     from web.server import create_app
 
-    return start(create_app(service, ui=False))
+    with live(create_app(service, ui=ui)) as url:
+        yield url.rstrip("/")
 
 
 @pytest.fixture(scope="module")
@@ -56,17 +37,15 @@ def translator(memorised_marian) -> Translator:
 
 @pytest.fixture(scope="module")
 def url(translator) -> Iterator[str]:
-    address, stop = api_server(Service(translator, None))
-    yield address
-    stop()
+    with api_server(Service(translator, None)) as address:
+        yield address
 
 
 @pytest.fixture()
 def keyed_url(translator, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("KHABAR_API_KEYS", "k-one, k-two")
-    address, stop = api_server(Service(translator, None))
-    yield address
-    stop()
+    with api_server(Service(translator, None)) as address:
+        yield address
 
 
 def test_libretranslatepy_client_translates_detects_and_lists_languages(url) -> None:
@@ -226,47 +205,42 @@ def test_settings_health_and_spec(url) -> None:
 
 
 def test_a_full_queue_answers_429_and_a_crash_answers_500(translator) -> None:
-    address, stop = api_server(Service(translator, None, max_waiting=0))
-    try:
+    with api_server(Service(translator, None, max_waiting=0)) as address:
         answer = httpx.post(f"{address}/translate", json={"q": P[0][0], "source": "ar", "target": "en"}, timeout=30)
         assert answer.status_code == 429
         assert answer.json()["error"].startswith("Slowdown: ")
-    finally:
-        stop()
 
     class Broken:
         def translate(self, text):
             raise RuntimeError("secret internals")
 
-    address, stop = api_server(Service(Broken(), None))  # type: ignore[arg-type]
-    try:
+    with api_server(Service(Broken(), None)) as address:  # type: ignore[arg-type]
         answer = httpx.post(f"{address}/translate", json={"q": P[0][0], "source": "ar", "target": "en"}, timeout=30)
         assert answer.status_code == 500
         assert answer.json() == {"error": "Internal server error: the request could not be completed."}
         assert "secret" not in answer.text and "Traceback" not in answer.text
-    finally:
-        stop()
 
 
-def test_thirty_concurrent_requests_get_a_translation_or_429_and_none_hangs(translator) -> None:
-    address, stop = api_server(Service(translator, None, max_waiting=4))
-    try:
-        def call(i: int) -> tuple[int, dict]:
-            answer = httpx.post(f"{address}/translate", json={"q": factory.ARTICLE_AR, "source": "ar",
-                                                              "target": "en"}, timeout=120)
-            return answer.status_code, answer.json()
+def test_thirty_concurrent_requests_get_a_translation_or_429_and_none_hangs(memorised_marian) -> None:
+    """One request holds the models at the gate; of twenty-nine sent at once meanwhile, three wait their turn
+    (four may wait in all) and twenty-six are told to slow down at once; every one that waited is answered."""
+    translator = GatedTranslator(str(memorised_marian), beams=1)
+    results: dict[int, tuple[int, dict]] = {}
 
-        with concurrent.futures.ThreadPoolExecutor(30) as pool:
-            results = list(pool.map(call, range(30), timeout=300))
-        assert len(results) == 30
-        for status, body in results:
-            assert (status, body) == (200, {"translatedText": factory.ARTICLE_EN}) or (
-                status == 429 and body["error"].startswith("Slowdown: "))
-        assert any(status == 200 for status, _ in results)
+    def call(i: int) -> None:
+        answer = httpx.post(f"{address}/translate", json={"q": factory.ARTICLE_AR, "source": "ar", "target": "en"},
+                            timeout=120)
+        results[i] = answer.status_code, answer.json()
+
+    with api_server(Service(translator, None, max_waiting=4)) as address:
+        send_while_held(translator, call, 30, lambda: len(results) >= 26)
         after = httpx.post(f"{address}/translate", json={"q": P[3][0], "source": "ar", "target": "en"}, timeout=60)
-        assert after.json() == {"translatedText": P[3][1]}
-    finally:
-        stop()
+    assert sorted(status for status, _ in results.values()) == [200] * 4 + [429] * 26
+    for status, body in results.values():
+        assert body == {"translatedText": factory.ARTICLE_EN} if status == 200 else body["error"].startswith(
+            "Slowdown: ")
+    assert results[0] == (200, {"translatedText": factory.ARTICLE_EN})
+    assert after.json() == {"translatedText": P[3][1]}
 
 
 @pytest.mark.parametrize("probe", [
@@ -280,17 +254,12 @@ def test_download_path_probes_get_404(url, probe: str) -> None:
 
 
 def test_the_full_app_serves_the_api_beside_the_editors_page(translator) -> None:
-    from web.server import create_app
-
-    address, stop = start(create_app(Service(translator, None), ui=True))
-    try:
+    with api_server(Service(translator, None), ui=True) as address:
         answer = httpx.post(f"{address}/translate", json={"q": P[4][0], "source": "ar", "target": "en"}, timeout=60)
         assert answer.json() == {"translatedText": P[4][1]}
         page = httpx.get(f"{address}/", timeout=60, follow_redirects=True)
         assert page.status_code == 200 and "gradio" in page.text.lower()
         assert httpx.get(f"{address}/languages", timeout=30).json()[0]["code"] == "ar"
-    finally:
-        stop()
 
 
 def test_the_api_applies_the_apps_checks_after_normalising(url) -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 import ray
 
+from jobs.batch import MANIFEST, TEMP_MARK
 from translate import testing as factory
-from translate.batch import MANIFEST, TEMP_MARK, main
+from translate.batch.__main__ import main
 from translate.files import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -302,9 +303,9 @@ def test_ctrl_c_stops_the_run_and_the_ray_it_started(tmp_path, memorised_marian)
 
 
 def test_workers_that_would_not_make_what_the_driver_planned_stop_the_run(cluster, tmp_path, memorised_marian) -> None:
+    from jobs.backends.ray import RayBackend
+    from jobs.batch import Run
     from translate import Translator
-    from translate.backends.ray import RayBackend
-    from translate.batch import Run
     from translate.config import RunConfig
     from translate.errors import TranslateError
 
@@ -339,8 +340,8 @@ NODES = [  # (each node's CPUs and GPUs, workers, CPUs and GPUs per worker, the 
                               "half GPUs on two nodes", "GPUs on one node only", "GPUs asked, none there",
                               "no CPUs asked"])
 def test_a_pool_is_placed_node_by_node(nodes, workers, cpus, gpus, error) -> None:
-    from translate.backends import BackendSetting
-    from translate.backends.ray import check_fits
+    from jobs.backends import BackendSetting
+    from jobs.backends.ray import check_fits
 
     listed = [{"Alive": True, "Resources": {"CPU": float(c), **({"GPU": float(g)} if g else {})}} for c, g in nodes]
     listed.append({"Alive": False, "Resources": {"CPU": 64.0, "GPU": 8.0}})  # a node that is gone counts for nothing

@@ -258,8 +258,8 @@ def wrong_year_marian(models_dir) -> Path:
 
 @pytest.fixture(scope="module")
 def year_app(wrong_year_marian, memorised_mt5):
-    from app import build_app
     from web.service import Service
+    from web.ui import build_app
 
     service = Service(Translator(str(wrong_year_marian), beams=1), Summarizer(str(memorised_mt5)))
     service.warm()

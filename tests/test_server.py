@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -12,47 +14,24 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import support
 from gradio_client import Client, handle_file
 from gradio_client.utils import Status
+from support import GatedTranslator, free_port, live, wait_for
 
 from translate import Translator
 from translate import testing as factory
 from translate.config import FILE_MAX_BYTES, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
-from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app, server_config
+from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app
 from web.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def live(app, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free port of ``host`` in a thread; yields its URL."""
-    import uvicorn
-
-    server = uvicorn.Server(server_config(app, host=host, port=free_port(), log_level="warning",
-                                          timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://{host}:{server.config.port}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -92,23 +71,29 @@ def test_oversized_body_is_refused_from_its_declared_length(open_server, path: s
 
 
 def test_oversized_streamed_body_is_refused_while_it_arrives(open_server) -> None:
-    sent = 0
-
-    def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer, 20 MB if nobody stops it
-        nonlocal sent
-        for _ in range(320):
-            sent += 65536
-            yield b"x" * 65536
-
-    try:
-        answer = httpx.post(open_server.rstrip("/") + "/translate", content=chunks(), timeout=30,
-                            headers={"content-type": "application/json"})
-    except httpx.HTTPError:  # the server may close the connection before the client has read the 413
-        answer = None
-    if answer is not None:
-        assert answer.status_code == 413
-        assert "too large" in answer.json()["error"]
-    assert sent < 320 * 65536 or answer is not None
+    """A body sent in chunks, with no Content-Length (20 MB if nobody stops it), gets its 413 while it is still
+    being sent: the client watches for the answer between chunks and stops at the first byte of it."""
+    address = urlsplit(open_server)
+    total, chunk = 320 * 65536, b"x" * 65536
+    sent, answer = 0, b""
+    with socket.create_connection((address.hostname, address.port), timeout=30) as connection:
+        connection.sendall(b"POST /translate HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                           b"Transfer-Encoding: chunked\r\n\r\n")
+        while sent < total and not select.select([connection], [], [], 0)[0]:
+            try:
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except OSError:  # the server closed the connection: its answer is already on its way
+                break
+            sent += len(chunk)
+        with contextlib.suppress(OSError):
+            while part := connection.recv(65536):
+                answer += part
+                if b"\r\n\r\n" in answer and answer.rstrip().endswith(b"}"):
+                    break
+    assert sent < total  # the server stopped it well before the end
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert json.loads(body) == {"error": f"The request is too large: the limit is {REQUEST_MAX_BYTES:,} bytes."}
     assert httpx.get(open_server.rstrip("/") + "/health", timeout=10).json() == {"status": "ok"}
 
 
@@ -247,37 +232,16 @@ def test_client_logs_in_and_translates(locked_server) -> None:
 
 # --- the shared turn --------------------------------------------------------------------------------
 
-class BlockingTranslator(Translator):
-    """A real translator that, once ``block`` is set, waits for ``release`` before each generation."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.block, self.entered, self.release = threading.Event(), threading.Event(), threading.Event()
-
-    def translate_pieces(self, pieces, *, progress=None):
-        if self.block.is_set():
-            self.entered.set()
-            assert self.release.wait(120), "the test never released the translator"
-        return super().translate_pieces(pieces, progress=progress)
-
-
-def wait_for(predicate, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.05)
-
-
 def test_full_queue_refuses_exactly_the_extra_requests_and_the_api_shares_the_turn(memorised_marian) -> None:
-    translator = BlockingTranslator(str(memorised_marian), beams=1)
+    translator = GatedTranslator(str(memorised_marian), beams=1)
     service = Service(translator, None, max_waiting=2)
     queue_size, extra = 4, 4
-    translator.block.set()
+    translator.hold_on = ""  # every translation waits at the gate
     try:
         with live(create_app(service, max_queue=queue_size)) as url:
             client = Client(url, verbose=False)
             first = client.submit(P[0][0], api_name="/translate")
-            assert translator.entered.wait(60), "the first request never reached the translator"
+            assert translator.held.wait(60), "the first request never reached the translator"
             jobs = []
             for i in range(1, queue_size + extra + 1):
                 job = client.submit(P[i % len(P)][0], api_name="/translate")
@@ -372,23 +336,12 @@ def test_app_script_removes_its_temporary_files_when_stopped(memorised_marian, m
 
 @pytest.mark.browser
 def test_login_page_works_in_a_real_browser(locked_server) -> None:
-    import shutil
+    from playwright.sync_api import expect
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        if os.environ.get("KHABAR_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser test (KHABAR_REQUIRE_BROWSER is set)")
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+    with support.browser() as browser:
         page = browser.new_page()
         page.goto(locked_server)
         page.get_by_label("username").fill("sara")
         page.get_by_label("password").fill("other")
         page.get_by_role("button", name="Login").click()
         expect(page.locator("#arabic-input textarea")).to_be_visible(timeout=60_000)
-        browser.close()

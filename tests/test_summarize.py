@@ -286,8 +286,8 @@ def test_signature_reports_the_engine_that_runs(request, settings, engine, compu
 
 
 def test_native_summaries_are_one_batch_that_the_app_splits_between_threads(memorised_mt5, monkeypatch) -> None:
-    from summarize import summarizer as module
     from translate import config as config_module
+    from translate import engines as module
     from translate.config import RunConfig
 
     made = []
@@ -311,8 +311,10 @@ def test_chunked_and_whole_texts_share_their_batches(random_mt5) -> None:
     long_english = "\n\n".join([factory.ARTICLE_EN] * 6)
     summarizer = Summarizer(str(random_mt5), long_input="chunks", generation=Generation(max_new_tokens=12, beams=1))
     batches = []
-    generate = summarizer._generate_torch
-    summarizer._generate_torch = lambda texts: batches.append(len(texts)) or generate(texts)
+    engine = summarizer.engine
+    generate = engine.generate
+    engine.generate = lambda sources, *args, **options: batches.append(len(sources)) or generate(sources, *args,
+                                                                                                 **options)
     summary = summarizer.summarize(arabic=factory.ARTICLE_AR, english=long_english)
     parts = int(summary.coverage.split()[1])
     assert parts > 1 and re.fullmatch(r"chunks: \d+ parts summarised, then combined", summary.coverage)

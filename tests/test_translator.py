@@ -141,11 +141,14 @@ def test_cache_is_bounded(memorised_marian) -> None:
 
 
 def test_presets_and_environment_choose_the_model(monkeypatch, memorised_marian) -> None:
+    from translate.config import RunConfig
+
     assert resolve_model("fast") == PRESETS["fast"]
     assert resolve_model(None) == PRESETS["default"]
     monkeypatch.setenv("KHABAR_MODEL", str(memorised_marian))
-    assert resolve_model(None) == str(memorised_marian)
-    assert resolve_model("nllb") == PRESETS["nllb"]  # an argument beats the environment
+    assert resolve_model(RunConfig.resolved().model) == str(memorised_marian)
+    assert Translator().model_name == str(memorised_marian)
+    assert resolve_model(RunConfig.resolved(model="nllb").model) == PRESETS["nllb"]  # an argument beats the environment
 
 
 @pytest.mark.parametrize(

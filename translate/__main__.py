@@ -6,14 +6,11 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from pathlib import Path
 
-from translate.config import CLI_MAX_CHARS, FILE_MAX_BYTES, RunConfig, add_arguments, config_from_parser, signature
-from translate.encodings import decode
+from translate.articles import read_article
+from translate.config import add_arguments, config_from_parser, signature
 from translate.errors import TranslateError
-from translate.files import read_named_file
 from translate.progress import terminal_progress
-from translate.text import check_article
 from translate.translator import Translation, Translator
 
 
@@ -26,20 +23,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the document with every segment, score and flag")
     add_arguments(parser, summary=False)
     return parser
-
-
-def read_input(source: str) -> str:
-    """The text of a file, or of standard input for ``-``."""
-    if source == "-":
-        return decode(sys.stdin.buffer.read(), name="Standard input")
-    data = read_named_file(Path(source), what="file", max_bytes=FILE_MAX_BYTES,
-                           folder_hint=" Use python -m translate.batch for folders.")
-    return decode(data, name=f"'{source}'")
-
-
-def read_article(source: str, config: RunConfig) -> str:
-    """The normalised article from a file or standard input, checked as every front end checks it."""
-    return check_article(read_input(source), max_chars=CLI_MAX_CHARS, strip_diacritics=not config.keep_diacritics)
 
 
 def as_json(translation: Translation, translator: Translator) -> str:

@@ -17,7 +17,8 @@ from collections import Counter
 from translate.config import MIN_SCORE
 from translate.glossary import GLOSSARY
 from translate.numbers import date_detail, number_detail, read
-from translate.text import ARABIC_LETTER, normalize
+from translate.script import ARABIC_LETTER, ARABIC_WORD
+from translate.text import normalize
 
 NUMBERS = "numbers"
 DATES = "dates"
@@ -28,7 +29,6 @@ TRUNCATED = "truncated"
 LOW_CONFIDENCE = "low_confidence"
 ALL_FLAGS = (NUMBERS, DATES, UNTRANSLATED, LENGTH, REPETITION, TRUNCATED, LOW_CONFIDENCE, GLOSSARY)
 
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]{2,}")
 _MIN_CHARS_FOR_LENGTH = 25
 LENGTH_BOUNDS = (0.5, 3.0)  # English characters per Arabic character; news usually 1.0 - 1.6
 
@@ -40,7 +40,7 @@ def untranslated_words(source: str, target: str) -> str:
         return ""
     if normalize(target) == normalize(source):
         return "the English repeats the Arabic"
-    words = list(dict.fromkeys(_ARABIC_WORD.findall(target)))
+    words = list(dict.fromkeys(ARABIC_WORD.findall(target)))
     if not words:
         return ""
     shown = " ".join(words[:6]) + (" …" if len(words) > 6 else "")

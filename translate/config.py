@@ -1,9 +1,11 @@
-"""One run configuration for every front end: its options, its limits, and the signature that
-says which model and settings made an output.
+"""One run configuration for every front end: its options, its defaults, its limits, and the signature
+that says which model and settings made an output.
 
-Precedence is argument > ``KHABAR_*`` environment variable > default, resolved in
-:meth:`RunConfig.from_args` (and :meth:`RunConfig.resolved` for library callers).
-Front ends call :func:`add_arguments` and :meth:`RunConfig.from_args`; none re-declares an option.
+This is the only module that reads the environment. Precedence is argument > ``KHABAR_*`` environment
+variable > default, resolved in :meth:`RunConfig.from_args` (front ends) and :meth:`RunConfig.resolved`
+(library callers that give no configuration); the library takes the resolved :class:`RunConfig` and never
+reads the environment itself. Front ends call :func:`add_arguments` and :meth:`RunConfig.from_args`; none
+re-declares an option.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import json
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from translate.errors import TranslateError
-from translate.settings import setting
+
+T = TypeVar("T", str, int, float)
+ENV_PREFIX = "KHABAR_"
 
 VERSION = "0.3.0"  # also in pyproject.toml (a test checks they agree); recorded in every output
 
@@ -53,6 +57,76 @@ ENGINES = ("transformers", "ctranslate2")
 SUMMARY_STRATEGIES = ("native", "translate-back")
 LONG_INPUT = ("lead", "chunks")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
+DEVICES = ("auto", "cpu", "cuda", "mps")  # and cuda:N
+
+# --- model presets: names a user may give instead of a hub id or folder ---------------------------
+PRESETS: dict[str, str] = {  # ar→en translation
+    "default": "Helsinki-NLP/opus-mt-tc-big-ar-en",
+    "fast": "Helsinki-NLP/opus-mt-ar-en",
+    "nllb": "facebook/nllb-200-distilled-600M",
+}
+SUMMARY_PRESETS: dict[str, str] = {
+    "default": "csebuetnlp/mT5_multilingual_XLSum",
+    "english": "sshleifer/distilbart-cnn-12-6",
+}
+ARABIC_MODEL_PRESETS: dict[str, str] = {"default": "Helsinki-NLP/opus-mt-tc-big-en-ar"}  # en→ar, translate-back
+
+
+def setting(name: str, argument: T | None, default: T) -> T:
+    """Return ``argument`` if given, else the ``KHABAR_<NAME>`` environment variable, else ``default``.
+
+    The environment value is converted to the type of ``default``; a value that does not convert is a
+    :class:`TranslateError` naming the variable.
+    """
+    if argument is not None:
+        return argument
+    raw = os.environ.get(ENV_PREFIX + name.upper())
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return type(default)(raw.strip())
+    except ValueError:
+        raise TranslateError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {type(default).__name__}.") from None
+
+
+def cache_dir() -> Path:
+    """Where converted models are cached: ``KHABAR_CACHE_DIR`` or ``~/.cache/khabar`` (read on each call, so
+    that every process, Ray actors included, uses its own machine's setting)."""
+    return Path(setting("cache_dir", None, str(Path.home() / ".cache" / "khabar"))).expanduser()
+
+
+def hub_endpoint() -> str | None:
+    """The model hub's host (``HF_ENDPOINT``'s, else huggingface.co), or None when ``HF_HUB_OFFLINE`` is set."""
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return None
+    return urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+
+
+def quiet_ray() -> None:
+    """Ray's own settings, unless the user gave them: no usage statistics leave the machine, and Ray's core
+    logs stay in its session folder."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+
+
+def resolve_device(device: str = "auto") -> str:
+    """``auto`` picks cuda, then mps, then cpu; any other name is checked against what is there."""
+    import torch
+
+    chosen = device.lower()
+    if chosen == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if chosen not in DEVICES and not chosen.startswith("cuda:"):
+        raise TranslateError(f"Unknown device '{chosen}': use auto, cpu, cuda or mps.")
+    if chosen.startswith("cuda") and not torch.cuda.is_available():
+        raise TranslateError("The device 'cuda' was asked for, but no CUDA GPU is available here; use --device cpu.")
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -146,8 +220,6 @@ class RunConfig:
 
 def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True) -> None:
     """Declare the run configuration's options on ``parser`` (once for every front end)."""
-    from translate.models import PRESETS
-
     model = parser.add_argument_group("translation")
     model.add_argument("--model", help=f"translation model: preset ({', '.join(PRESETS)}), hub id or local "
                        "folder [KHABAR_MODEL, default 'default']")
@@ -218,11 +290,7 @@ def _ctranslate2_only(config: RunConfig) -> bool:
 
 
 def _device(config: RunConfig) -> str:
-    if config.device != "auto":
-        return config.device
-    from translate.models import resolve_device
-
-    return resolve_device(config.device)
+    return config.device if config.device != "auto" else resolve_device(config.device)
 
 
 def config_from_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RunConfig:

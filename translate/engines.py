@@ -1,5 +1,8 @@
-"""Generation back ends. Each turns batches of source token ids into decoded hypotheses with a
-mean token log-probability; the Translator above them does segmentation, batching and flags."""
+"""The one generation stack: translations and summaries alike go through :class:`Decoding` (how to search)
+and an :class:`Engine` (transformers or CTranslate2), which turns batches of source token ids into
+hypotheses with a mean token log-probability. What the engines must agree on (forced first token, beams,
+patience, length penalty, n-gram guard, length limits, the model's shortest output) is decided here once;
+the Translator and the Summarizer above them do segmentation, batching and flags."""
 
 from __future__ import annotations
 
@@ -12,39 +15,53 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from translate.config import cache_dir
 from translate.errors import TranslateError
-from translate.models import LoadedModel
-from translate.settings import cache_dir
+from translate.models import LoadedModel, generation_precision, model_revision
 
 CONVERSION_RULES = 2  # this project's fixes to CTranslate2's converters; a change converts every model again
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """One generated translation."""
+    """One generated output."""
 
     text: str
-    score: float  # mean log-probability of its tokens (the end token included)
+    score: float  # mean log-probability of its tokens (the end token included); nan when not asked for
     truncated: bool  # generation stopped at its token cap, not at an end token
-    tokens: int = 0  # tokens generated and kept (the end token included), counted from the output
+    tokens: int = 0  # tokens generated and kept (a forced first token and the end token included)
+    alternatives: tuple[Hypothesis, ...] = ()  # the next best, with Decoding.num_hypotheses > 1
 
 
 @dataclass(frozen=True)
 class Decoding:
-    """How to decode: the same settings mean the same output on every engine."""
+    """How to decode: the same settings mean the same output on every engine.
+
+    Two length rules: translations are capped per source (``length_ratio`` x source tokens +
+    ``length_extra``, within the window), the end token and a forced first token not counted, and the search
+    may run past the cap so that a cut is seen; summaries (``max_new_tokens``) have one budget that counts
+    every generated token, the end token and a forced first token included.
+    """
 
     beams: int = 4
     no_repeat_ngram_size: int = 0
-    target_start_token: str | None = None
+    target_start_token: str | None = None  # forced first output token (NLLB/M2M100 language, BART's <s>)
     length_ratio: float = 2.0  # an output may have length_ratio * input tokens + length_extra tokens
     length_extra: int = 10
     exact_length: bool = False  # benchmarks: every output runs to its cap, so all engines do equal work
+    length_penalty: float = 1.0
+    patience: int = 1  # CTranslate2's beam search stops once beams x patience hypotheses are finished
+    min_length: int = 1  # CTranslate2's shortest output (transformers reads the model's generation config)
+    max_new_tokens: int | None = None  # summaries: the budget of every generated token
+    num_hypotheses: int = 1  # the best and the next best (Hypothesis.alternatives)
 
     def cap(self, source_tokens: int, window: int) -> int:
         """The most tokens generated for a source of ``source_tokens`` tokens."""
+        if self.max_new_tokens is not None:
+            return self.max_new_tokens
         return max(1, min(window - 2, math.ceil(self.length_ratio * source_tokens) + self.length_extra))
 
 
@@ -52,20 +69,37 @@ class Engine(Protocol):
     """Generates one hypothesis per source, in order."""
 
     name: str
+    generated_tokens: int
 
-    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
-        """``sources`` are token ids with special tokens; ``caps`` bound each output's length."""
+    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding, *,
+                 scores: bool = True) -> list[Hypothesis]:
+        """``sources`` are token ids with special tokens; ``caps`` (:meth:`Decoding.cap`) bound each output's
+        length; ``scores=False`` leaves out the mean log-probabilities (nan), which cost transformers a pass."""
         ...
 
 
-def _finish(tokenizer, ids: list[int], log_probs: list[float], cap: int, eos: int) -> Hypothesis:
-    """Cut ids at the end token or the cap and score what is kept."""
+def _finish(tokenizer, ids: list[int], log_probs: list[float] | None, cap: int, eos: int, skip: int) -> Hypothesis:
+    """Cut ids (after a forced first token) at the end token or the cap and score what is kept."""
     end = ids.index(eos) + 1 if eos in ids else len(ids)
     truncated = eos not in ids[:end] or end - 1 > cap
     end = min(end, cap) if truncated else end
-    kept = log_probs[:end]
-    score = sum(kept) / len(kept) if kept else float("-inf")
-    return Hypothesis(tokenizer.decode(ids[:end], skip_special_tokens=True).strip(), score, truncated, end)
+    kept = log_probs[:end] if log_probs is not None else None
+    score = math.nan if kept is None else sum(kept) / len(kept) if kept else float("-inf")
+    return Hypothesis(tokenizer.decode(ids[:end], skip_special_tokens=True).strip(), score, truncated, end + skip)
+
+
+def _content_cap(decoding: Decoding, cap: int, skip: int) -> int:
+    """The tokens an output may keep after a forced first token: a translation's cap, or what a summary's
+    budget leaves (which holds its end token)."""
+    return cap - skip if decoding.max_new_tokens is not None else cap
+
+
+def _ranked(hypotheses: list[Hypothesis], count: int) -> list[Hypothesis]:
+    """Every ``count`` consecutive hypotheses (best first) as one hypothesis with its alternatives."""
+    if count == 1:
+        return hypotheses
+    return [replace(hypotheses[i], alternatives=tuple(hypotheses[i + 1 : i + count]))
+            for i in range(0, len(hypotheses), count)]
 
 
 class TransformersEngine:
@@ -78,7 +112,8 @@ class TransformersEngine:
         self.generated_tokens = 0  # tokens kept in every output so far (see Hypothesis.tokens)
         loaded.model  # noqa: B018 - load the weights now, so that a broken model fails here
 
-    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
+    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding, *,
+                 scores: bool = True) -> list[Hypothesis]:
         import torch
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
@@ -87,33 +122,43 @@ class TransformersEngine:
         input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in sources], device=self.loaded.device)
         mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in sources], device=self.loaded.device)
         config = copy.deepcopy(model.generation_config)
-        skip = 1 if decoding.target_start_token else 0  # the forced language token is not output
+        skip = 1 if decoding.target_start_token else 0  # the forced first token is not output
         if decoding.target_start_token:
             config.forced_bos_token_id = tokenizer.convert_tokens_to_ids(decoding.target_start_token)
         longest = max(caps)
+        if decoding.max_new_tokens is not None:  # one budget, every token counted
+            most, least = longest, longest if decoding.exact_length else None
+        else:  # a cap on the output, with room past it to see a cut
+            most = longest + skip + (0 if decoding.exact_length else 1)
+            least = longest + skip if decoding.exact_length else None
+        count = decoding.num_hypotheses
         with torch.inference_mode():
             sequences = model.generate(
                 generation_config=config,
                 input_ids=input_ids,
                 attention_mask=mask,
                 num_beams=decoding.beams,
+                num_return_sequences=count,
                 do_sample=False,
-                min_new_tokens=longest + skip if decoding.exact_length else None,
-                max_new_tokens=longest + skip + (0 if decoding.exact_length else 1),
+                min_new_tokens=least,
+                max_new_tokens=most,
                 no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-                length_penalty=1.0,
+                length_penalty=decoding.length_penalty,
                 early_stopping=True,
             )
-            log_probs = self._token_log_probs(input_ids, mask, sequences)
+            if count > 1:
+                input_ids, mask = input_ids.repeat_interleave(count, 0), mask.repeat_interleave(count, 0)
+            log_probs = self._token_log_probs(input_ids, mask, sequences) if scores else [None] * len(sequences)
         eos = model.generation_config.eos_token_id
         eos = eos[0] if isinstance(eos, list) else eos
         generated = sequences[:, 1 + skip :].tolist()
         hypotheses = [
-            _finish(tokenizer, ids, row[skip : skip + len(ids)], cap, eos)
-            for ids, row, cap in zip(generated, log_probs, caps, strict=True)
+            _finish(tokenizer, ids, row[skip : skip + len(ids)] if row is not None else None,
+                    _content_cap(decoding, cap, skip), eos, skip)
+            for ids, row, cap in zip(generated, log_probs, [c for c in caps for _ in range(count)], strict=True)
         ]
-        self.generated_tokens += sum(h.tokens for h in hypotheses)
-        return hypotheses
+        self.generated_tokens += sum(h.tokens for h in hypotheses[::count])
+        return _ranked(hypotheses, count)
 
     def _token_log_probs(self, input_ids, mask, sequences, max_floats: int = 32_000_000) -> list[list[float]]:
         """The model's log-probability of each generated token, by one teacher-forced pass in
@@ -145,20 +190,31 @@ class CTranslate2Engine:
                                                  inter_threads=inter_threads)
         self.generated_tokens = 0  # tokens kept in every output so far (see Hypothesis.tokens)
 
-    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding) -> list[Hypothesis]:
+    def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding, *,
+                 scores: bool = True) -> list[Hypothesis]:
         tokenizer = self.loaded.tokenizer
         tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in sources]
         prefix = [[decoding.target_start_token]] * len(tokens) if decoding.target_start_token else None
-        longest = max(caps) + (1 if prefix else 0)
+        skip = 1 if prefix else 0
+        longest = max(caps)
+        if decoding.max_new_tokens is not None:  # one budget, every token counted (the prefix too)
+            most = longest
+            least = longest if decoding.exact_length else decoding.min_length
+        else:  # a cap on the output after the prefix, with room past it for the end token and a cut
+            most = longest + skip + (0 if decoding.exact_length else 2)
+            least = longest + skip if decoding.exact_length else decoding.min_length
+        count = decoding.num_hypotheses
         results = self.translator.translate_batch(
             tokens,
             prefix,
             beam_size=decoding.beams,
-            min_decoding_length=longest if decoding.exact_length else 1,
-            max_decoding_length=longest if decoding.exact_length else longest + 2,  # room for the end token
+            patience=decoding.patience,
+            num_hypotheses=count,
+            min_decoding_length=least,
+            max_decoding_length=most,
             max_input_length=0,
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-            length_penalty=1.0,
+            length_penalty=decoding.length_penalty,
             return_scores=True,
             return_end_token=True,
             return_logits_vocab=False,
@@ -167,16 +223,52 @@ class CTranslate2Engine:
         eos = tokenizer.eos_token_id
         hypotheses = []
         for result, cap in zip(results, caps, strict=True):
-            ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-            if prefix:
-                ids = ids[1:]
-            # CTranslate2 reports the length-normalised total, i.e. the mean token log-probability
-            # (over everything it generated, so a truncated output's score covers more than is kept).
-            mean = result.scores[0]
-            hypothesis = _finish(tokenizer, ids, [mean] * len(ids), cap, eos)
-            hypotheses.append(hypothesis)
-        self.generated_tokens += sum(h.tokens for h in hypotheses)
-        return hypotheses
+            for rank in range(count):
+                ids = tokenizer.convert_tokens_to_ids(result.hypotheses[rank])[skip:]
+                # CTranslate2 reports the length-normalised total, i.e. the mean token log-probability
+                # (over everything it generated, so a truncated output's score covers more than is kept).
+                mean = result.scores[rank]
+                hypotheses.append(_finish(tokenizer, ids, [mean] * len(ids) if scores else None,
+                                          _content_cap(decoding, cap, skip), eos, skip))
+        self.generated_tokens += sum(h.tokens for h in hypotheses[::count])
+        return _ranked(hypotheses, count)
+
+
+class Generating:
+    """What a Translator and a Summarizer share: one model (``loaded``), the precision it generates in, and
+    its engine, built on first use. The class that uses it sets ``engine_name``, ``device``, ``compute_type``,
+    ``dtype``, ``threads``, ``inter_threads`` and ``_engine`` (None), and defines ``loaded``."""
+
+    engine_name: str
+    device: str
+    compute_type: str | None
+    dtype: str | None
+    threads: int
+    inter_threads: int
+    _engine: Engine | None
+    loaded: LoadedModel
+
+    @property
+    def effective_compute_type(self) -> str:
+        """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
+        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
+                                    self.dtype)
+
+    @property
+    def engine(self) -> Engine:
+        """The generation back end (built now if this is the first use)."""
+        if self._engine is None:
+            self._engine = build_engine(self.engine_name, self.loaded, self.effective_compute_type,
+                                        threads=self.threads, inter_threads=self.inter_threads)
+        return self._engine
+
+
+def build_engine(name: str, loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1
+                 ) -> Engine:
+    """The engine called ``name`` over ``loaded``: CTranslate2 at ``compute_type`` with its threads, or transformers."""
+    if name == "ctranslate2":
+        return CTranslate2Engine(loaded, compute_type=compute_type, threads=threads, inter_threads=inter_threads)
+    return TransformersEngine(loaded)
 
 
 def split_batch(size: int, inter_threads: int) -> dict:
@@ -205,8 +297,6 @@ def _model_fingerprint(name: str) -> dict:
     """Which exact weights ``name`` is, as the run signature says (:func:`translate.models.model_revision`):
     a local folder's content hash (so a folder changed in place is converted again), a hub id's
     snapshot commit."""
-    from translate.models import model_revision
-
     folder = Path(name)
     return {"model": str(folder.resolve()) if folder.is_dir() else name, "revision": model_revision(name)}
 

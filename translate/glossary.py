@@ -21,15 +21,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate import script
 from translate.config import FILE_MAX_BYTES
 from translate.errors import TranslateError
 from translate.files import read_named_file
-from translate.text import ARABIC_LETTER, normalize
+from translate.script import ARABIC_LETTER
+from translate.text import normalize
 
 GLOSSARY = "glossary"  # the flag a sentence gets when a term's house form is missing from its translation
 COLUMNS = ("arabic", "english", "english variants", "arabic house form", "note")
 
-_LETTER_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}
 _SPACE = re.compile(r"\s+")
 # Attached particles before a term: و/ف (and), then ب/ك/ل (by, like, for) and the article ال;
 # ل + ال is written لل.
@@ -37,10 +38,10 @@ _WITH_ARTICLE = "[وف]?(?:[بك]?ال|لل)"
 _ANY_PREFIX = "[وف]?(?:[بك]?ال|لل|[بكل])?"
 
 
-_DROPPED_CHARS = [chr(c) for c in (*range(0x064B, 0x0653), 0x0670, 0x0640, *range(0x200B, 0x2010), 0x061C,
-                                    *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x00AD, 0x2060)]
+_DROPPED_CHARS = script.VOWEL_MARKS + script.SUPERSCRIPT_ALEF + script.TATWEEL + script.INVISIBLE
 _FOLD_TABLES = {
-    ta_marbuta: str.maketrans({**_LETTER_FOLDS, **dict.fromkeys(_DROPPED_CHARS), **({"ة": "ه"} if ta_marbuta else {})})
+    ta_marbuta: str.maketrans({**script.LETTER_FOLDS, **dict.fromkeys(_DROPPED_CHARS),
+                               **(script.TA_MARBUTA_FOLD if ta_marbuta else {})})
     for ta_marbuta in (False, True)
 }
 

@@ -8,14 +8,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from translate.config import DTYPES, PRESETS, hub_endpoint, resolve_device
 from translate.errors import TranslateError
-from translate.settings import setting
 
-PRESETS: dict[str, str] = {
-    "default": "Helsinki-NLP/opus-mt-tc-big-ar-en",
-    "fast": "Helsinki-NLP/opus-mt-ar-en",
-    "nllb": "facebook/nllb-200-distilled-600M",
-}
+__all__ = ["PRESETS", "LoadedModel", "ctranslate2_compute_type", "generation_precision", "load_model",
+           "model_revision", "resolve_device", "resolve_dtype", "resolve_model", "set_threads"]
+
 _HUB_ID = re.compile(r"[\w.-]+(/[\w.-]+)?")
 # Each family's spelling of the languages this project uses.
 _LANGUAGE_CODES = {
@@ -25,10 +23,10 @@ _LANGUAGE_CODES = {
 }
 
 
-def resolve_model(name: str | None, *, env: str = "model", presets: dict[str, str] = PRESETS) -> str:
-    """Turn a preset name, hub id or folder (argument > ``KHABAR_<ENV>`` > ``default`` preset) into a
-    hub id or an absolute folder path."""
-    chosen = setting(env, name, "default")
+def resolve_model(name: str | None, *, presets: dict[str, str] = PRESETS) -> str:
+    """Turn a preset name, hub id or folder (None: the ``default`` preset) into a hub id or an absolute
+    folder path."""
+    chosen = name or "default"
     if chosen in presets:
         return presets[chosen]
     folder = Path(chosen).expanduser()
@@ -40,33 +38,14 @@ def resolve_model(name: str | None, *, env: str = "model", presets: dict[str, st
                          "a hub id such as 'Helsinki-NLP/opus-mt-ar-en', or the path of a local model folder.")
 
 
-def resolve_device(device: str | None = None) -> str:
-    """``auto`` (the default, or ``KHABAR_DEVICE``) picks cuda, then mps, then cpu."""
+def set_threads(threads: int = 0) -> int:
+    """Set how many CPU threads torch uses (0: torch's default); returns the number it uses."""
     import torch
 
-    chosen = setting("device", device, "auto").lower()
-    if chosen == "auto":
-        if torch.cuda.is_available():
-            return "cuda"
-        if torch.backends.mps.is_available():
-            return "mps"
-        return "cpu"
-    if chosen not in ("cpu", "cuda", "mps") and not chosen.startswith("cuda:"):
-        raise TranslateError(f"Unknown device '{chosen}': use auto, cpu, cuda or mps.")
-    if chosen.startswith("cuda") and not torch.cuda.is_available():
-        raise TranslateError("The device 'cuda' was asked for, but no CUDA GPU is available here; use --device cpu.")
-    return chosen
-
-
-def set_threads(threads: int | None) -> int:
-    """Set how many CPU threads torch uses (argument > ``KHABAR_THREADS`` > torch's default)."""
-    import torch
-
-    chosen = setting("threads", threads, 0)
-    if chosen < 0:
+    if threads < 0:
         raise TranslateError("The number of threads must be 1 or more.")
-    if chosen:
-        torch.set_num_threads(chosen)
+    if threads:
+        torch.set_num_threads(threads)
     return torch.get_num_threads()
 
 
@@ -86,10 +65,8 @@ def _bf16_supported(engine: str = "torch") -> bool:
 
 
 def _requested_dtype(requested: str | None) -> str:
-    """``requested``, else ``KHABAR_DTYPE``, else ``auto``; an unknown name is an error."""
-    from translate.config import DTYPES
-
-    chosen = setting("dtype", requested, "auto")
+    """``requested``, else ``auto``; an unknown name is an error."""
+    chosen = requested or "auto"
     if chosen not in DTYPES:
         raise TranslateError(f"Unknown dtype '{chosen}': use {', '.join(DTYPES)}.")
     return chosen
@@ -97,7 +74,7 @@ def _requested_dtype(requested: str | None) -> str:
 
 def resolve_dtype(device: str, model_type: str, requested: str | None = None, *, bf16_supported: bool | None = None
                   ) -> str:
-    """The precision to load weights in: ``requested`` (or ``KHABAR_DTYPE``) unless ``auto``; else
+    """The precision to load weights in: ``requested`` unless ``auto`` (or None); else
     float32 on CPU/MPS, float16 on CUDA, except T5-family models, which overflow in float16 and
     get bfloat16 where the GPU supports it natively, else float32."""
     chosen = _requested_dtype(requested)
@@ -113,12 +90,11 @@ def resolve_dtype(device: str, model_type: str, requested: str | None = None, *,
 
 def ctranslate2_compute_type(device: str, model_type: str, requested: str | None = None, *,
                              dtype: str | None = None, bf16_supported: bool | None = None) -> str:
-    """CTranslate2's quantization: ``requested`` (or ``KHABAR_COMPUTE_TYPE``); else on CPU int8; on
-    CUDA an explicit ``dtype`` (or ``KHABAR_DTYPE``), else float16, or for T5-family models, which
-    overflow in float16, int8_bfloat16 where the GPU supports bfloat16 natively, else int8_float32."""
-    chosen = setting("compute_type", requested, "")
-    if chosen:
-        return chosen
+    """CTranslate2's quantization: ``requested``; else on CPU int8; on CUDA an explicit ``dtype``, else
+    float16, or for T5-family models, which overflow in float16, int8_bfloat16 where the GPU supports
+    bfloat16 natively, else int8_float32."""
+    if requested:
+        return requested
     if not device.startswith("cuda"):
         return "int8"
     explicit = _requested_dtype(dtype)
@@ -289,13 +265,11 @@ def _from_pretrained(loader: Any, name: str, **options: Any) -> Any:
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
     """Whether the model hub answers at all (so that an offline machine fails at once, not after retries)."""
-    import os
     import socket
-    from urllib.parse import urlparse
 
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+    host = hub_endpoint()
+    if host is None:
         return False
-    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
     try:
         socket.create_connection((host, 443), timeout=timeout).close()
     except OSError:

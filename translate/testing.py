@@ -1,5 +1,8 @@
 """Tiny seq2seq models built offline for tests and benchmarks: real sentencepiece/BPE tokenizers, random
-or memorised weights, and the fixed news sentences they learn (nothing here is used at run time)."""
+or memorised weights, and the fixed news sentences they learn (nothing here is used at run time).
+
+torch, transformers and sentencepiece are imported by the builders only, so the texts and pairs below can
+be imported (and the tests collected) without the machine-learning stack."""
 
 from __future__ import annotations
 
@@ -7,9 +10,6 @@ import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-
-import sentencepiece as spm
-import torch
 
 # Fixed news sentence pairs that the memorising model learns by heart.
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -43,6 +43,8 @@ ENGLISH_TEXTS = tuple(e for _, e in PAIRS) + ENGLISH_EXTRA
 
 def train_sentencepiece(texts: Sequence[str], prefix: Path, vocab_size: int) -> Path:
     """Train a small unigram sentencepiece model on ``texts``; return the .model path."""
+    import sentencepiece as spm
+
     corpus = prefix.with_suffix(".txt")
     corpus.write_text("\n".join(texts), encoding="utf-8")
     spm.SentencePieceTrainer.train(
@@ -59,6 +61,8 @@ def train_sentencepiece(texts: Sequence[str], prefix: Path, vocab_size: int) -> 
 
 
 def _pieces(model_path: Path) -> list[tuple[str, float]]:
+    import sentencepiece as spm
+
     proc = spm.SentencePieceProcessor(model_file=str(model_path))
     return [
         (proc.id_to_piece(i), proc.get_score(i))
@@ -86,6 +90,7 @@ def build_marian(
     The vocabulary is laid out like the published opus-mt models: ``</s>`` 0, ``<unk>`` 1,
     ``<pad>`` last, with ``pad_token_id == decoder_start_token_id``.
     """
+    import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -142,6 +147,8 @@ def build_marian(
 
 def _zero_pad_embedding(model) -> None:
     """Real Marian checkpoints keep the ``<pad>`` embedding at zero; decoding starts from it."""
+    import torch
+
     if model.config.model_type == "marian":
         with torch.no_grad():
             model.get_input_embeddings().weight[model.config.pad_token_id].zero_()
@@ -151,6 +158,7 @@ def memorise(folder: Path, pairs: Sequence[tuple[str, str]], *, max_steps: int =
              no_repeat_ngram_size: int = 4) -> Path:
     """Train the seq2seq model in ``folder`` until it reproduces ``pairs`` exactly, under greedy
     search and under beam search (4 beams) with the given n-gram guard, then save it in place."""
+    import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -187,6 +195,7 @@ def memorise(folder: Path, pairs: Sequence[tuple[str, str]], *, max_steps: int =
 
 def build_m2m100(folder: Path, *, source_texts: Sequence[str], target_texts: Sequence[str], seed: int = 0) -> Path:
     """Save a random tiny M2M100 model with a real (shared) sentencepiece model to ``folder``."""
+    import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -213,6 +222,7 @@ def build_m2m100(folder: Path, *, source_texts: Sequence[str], target_texts: Seq
 
 def build_mt5(folder: Path, *, texts: Sequence[str], seed: int = 0, d_model: int = 32, heads: int = 2) -> Path:
     """Save a random tiny mT5 model (``d_model`` wide, 2 layers) with a sentencepiece-based tokenizer to ``folder``."""
+    import torch
     from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -240,6 +250,7 @@ def build_mt5(folder: Path, *, texts: Sequence[str], seed: int = 0, d_model: int
 
 def build_bart(folder: Path, *, texts: Sequence[str], seed: int = 0) -> Path:
     """Save a random tiny BART model with a byte-level BPE tokenizer trained on ``texts``."""
+    import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 

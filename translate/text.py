@@ -8,19 +8,18 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from translate import script
 from translate.errors import TranslateError
 from translate.language import language_problem
+from translate.script import ARABIC_LETTER
 
-ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u2060]")
-_TATWEEL = "\u0640"
-# Harakat, tanween and shadda, the rarer vowel marks, superscript (dagger) alef, and the Quranic
-# honorifics and annotation marks (small high letters, end of ayah, rub el hizb, sajdah, stops).
+_INVISIBLE = re.compile(script.char_class(script.INVISIBLE))
+_TATWEEL = script.TATWEEL
 # Stripped after NFC, so a maddah or hamza that makes a letter (آ أ إ ؤ ئ) stays with it.
-_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_ALEF_WASLA = str.maketrans("\u0671", "\u0627")  # ٱ → ا
-_PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefc]+")
+_DIACRITICS = re.compile(script.char_class(script.DIACRITICS))
+_ALEF_WASLA = str.maketrans(script.ALEF_WASLA, "\u0627")  # ٱ → ا
+_PRESENTATION_FORMS = re.compile(script.char_class(script.PRESENTATION_FORMS) + "+")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
 _PARAGRAPH_BREAK = re.compile(r"\n+")

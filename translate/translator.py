@@ -4,27 +4,22 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from translate.cache import LRUCache
 from translate.checks import check
-from translate.config import ENGINES, MIN_SCORE, RunConfig, threads_for
-from translate.engines import CTranslate2Engine, Decoding, Engine, Hypothesis, TransformersEngine
-from translate.errors import TranslateError
+from translate.config import MIN_SCORE, RunConfig, threads_for
+from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.glossary import GLOSSARY, Glossary, as_glossary
-from translate.models import (
-    LoadedModel,
-    generation_precision,
-    load_model,
-    resolve_device,
-    resolve_model,
-    set_threads,
-)
+from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
 from translate.progress import Progress
-from translate.settings import setting
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
+
+NO_REPEAT_NGRAM_SIZE = 4  # no 4-gram twice in one translation
+MAX_BATCH_SIZE = 64  # sentences in one generation batch, whatever the token budget allows
+CACHE_SIZE = 20_000  # translations of sentences seen before, kept per translator
 
 
 @dataclass(frozen=True)
@@ -52,74 +47,61 @@ class Translation:
         return tuple(s for s in self.segments if s.flags)
 
 
-class Translator:
+class Translator(Generating):
     """Translates documents with one model, loaded on first use and kept for the process.
 
-    Settings follow argument > ``KHABAR_*`` environment variable > default.
+    Its settings come worked out in a :class:`~translate.config.RunConfig`; without one, they are worked out
+    once here by :meth:`RunConfig.resolved <translate.config.RunConfig.resolved>` from ``settings`` (any of
+    its fields: ``engine``, ``beams``, ``device`` ...), the ``KHABAR_*`` environment and the defaults.
+    ``model`` (a preset, hub id or folder) and ``glossary`` (a :class:`Glossary` or its file) override the
+    configuration's. ``decoding`` replaces the decoding settings (benchmarks), ``languages`` is the
+    (source, target) pair, ``interactive`` marks the app and HTTP API, whose threads differ
+    (:func:`translate.config.threads_for`).
     """
 
     def __init__(
         self,
         model: str | None = None,
         *,
-        device: str | None = None,
-        engine: str | None = None,
-        beams: int | None = None,
-        threads: int | None = None,
-        inter_threads: int = 1,
-        batch_tokens: int | None = None,
-        max_batch_size: int = 64,
-        max_input_tokens: int | None = None,
-        no_repeat_ngram_size: int = 4,
-        strip_diacritics: bool = True,
-        min_score: float = MIN_SCORE,
-        compute_type: str | None = None,
-        dtype: str | None = None,
-        output_length: tuple[float, int] = (2.0, 10),
-        exact_length: bool = False,
-        cache_size: int = 20_000,
-        source_language: str = "ar",
-        target_language: str = "en",
-        model_env: str = "model",
+        config: RunConfig | None = None,
         glossary: Glossary | str | Path | None = None,
+        decoding: Decoding | None = None,
+        languages: tuple[str, str] = ("ar", "en"),
+        interactive: bool = False,
+        cache_size: int = CACHE_SIZE,
+        max_input_tokens: int | None = None,
+        **settings: Any,
     ) -> None:
-        self.glossary = as_glossary(glossary)  # first: a bad glossary fails before anything is loaded
-        self.model_name = resolve_model(model, env=model_env)
-        self.device = resolve_device(device)
-        self.engine_name = setting("engine", engine, "transformers")
-        if self.engine_name not in ENGINES:
-            raise TranslateError(f"Unknown engine '{self.engine_name}': use {' or '.join(ENGINES)}.")
-        self.beams = setting("beams", beams, 4)
-        if self.beams < 1:
-            raise TranslateError("The number of beams must be 1 or more.")
-        self.threads = set_threads(threads)
-        if inter_threads < 1:
-            raise TranslateError("The number of inter threads must be 1 or more.")
-        self.inter_threads = inter_threads  # CTranslate2 batches at once (not in the signature: same outputs)
-        self.batch_tokens = setting("batch_tokens", batch_tokens, 4096)
-        self.max_batch_size = max_batch_size
+        config = config.replace(**settings) if config is not None else RunConfig.resolved(**settings)
+        # first: a bad glossary fails before any model is looked at
+        self.glossary = as_glossary(glossary if glossary is not None else config.glossary)
+        self.config = config
+        self.model_name = resolve_model(model or config.model)
+        self.device = resolve_device(config.device)
+        self.engine_name = config.engine
+        intra, self.inter_threads = threads_for(config, interactive=interactive)  # inter: not in the signature
+        self.threads = set_threads(intra)
+        self.batch_tokens = config.batch_tokens
+        self.max_batch_size = MAX_BATCH_SIZE
         self._max_input_tokens = max_input_tokens
-        self.no_repeat_ngram_size = no_repeat_ngram_size
-        self.strip_diacritics = strip_diacritics
-        self.min_score = min_score
-        self.compute_type = compute_type
-        self.dtype = dtype
-        self.output_length = output_length
-        self.exact_length = exact_length
-        self.source_language = source_language
-        self.target_language = target_language
+        self.strip_diacritics = not config.keep_diacritics
+        self.min_score = MIN_SCORE
+        self.compute_type, self.dtype = config.compute_type, config.dtype
+        self.generation = decoding or Decoding(config.beams, NO_REPEAT_NGRAM_SIZE)
+        self.source_language, self.target_language = languages
         self.cache: LRUCache[Hypothesis] = LRUCache(cache_size)
         self._engine: Engine | None = None
 
     @classmethod
     def from_config(cls, config: RunConfig, *, interactive: bool = False, **options: Any) -> Translator:
-        """The translator a run configuration describes (``options`` for settings it does not hold);
-        ``interactive`` for the app and HTTP API, whose threads differ (:func:`translate.config.threads_for`)."""
-        intra, inter = threads_for(config, interactive=interactive)
-        return cls(config.model, device=config.device, engine=config.engine, beams=config.beams,
-                   threads=intra, inter_threads=inter, batch_tokens=config.batch_tokens,
-                   strip_diacritics=not config.keep_diacritics, compute_type=config.compute_type,
-                   dtype=config.dtype, **{"glossary": config.glossary, **options})
+        """The translator a run configuration describes (``options``: the keyword arguments of the class)."""
+        return cls(config=config, interactive=interactive, **options)
+
+    def with_decoding(self, **changes: Any) -> Translator:
+        """This translator with other decoding settings (e.g. ``beams``), sharing its model, engine and cache."""
+        twin = copy.copy(self)
+        twin.generation = replace(self.generation, **changes)
+        return twin
 
     def with_glossary(self, glossary: Glossary | str | Path | None) -> Translator:
         """This translator with another glossary (or none), sharing its model, engine and cache."""
@@ -133,12 +115,6 @@ class Translator:
         loaded = load_model(self.model_name, self.device, self.dtype)
         loaded.set_source_language(self.source_language)
         return loaded
-
-    @property
-    def effective_compute_type(self) -> str:
-        """The precision generation runs in: CTranslate2's quantization, or the weights' dtype."""
-        return generation_precision(self.engine_name, self.device, self.loaded.config.model_type, self.compute_type,
-                                    self.dtype)
 
     def signature(self) -> dict[str, Any]:
         """What decides this translator's output: model and revision, engine, precision, decoding."""
@@ -157,17 +133,6 @@ class Translator:
         }
 
     @property
-    def engine(self) -> Engine:
-        """The generation back end (built now if this is the first use)."""
-        if self._engine is None:
-            if self.engine_name == "ctranslate2":
-                self._engine = CTranslate2Engine(self.loaded, compute_type=self.effective_compute_type,
-                                                 threads=self.threads, inter_threads=self.inter_threads)
-            else:
-                self._engine = TransformersEngine(self.loaded)
-        return self._engine
-
-    @property
     def max_input_tokens(self) -> int:
         """Longest piece sent to the model: half the window by default, so the output fits too."""
         window = self.loaded.window
@@ -175,9 +140,8 @@ class Translator:
 
     @property
     def decoding(self) -> Decoding:
-        """The decoding settings, shared by every engine."""
-        return Decoding(self.beams, self.no_repeat_ngram_size, self.loaded.target_start_token(self.target_language),
-                        *self.output_length, self.exact_length)
+        """The decoding settings, shared by every engine, with this model's forced first token."""
+        return replace(self.generation, target_start_token=self.loaded.target_start_token(self.target_language))
 
     def layout(self, text: str) -> Layout:
         """Cut ``text`` into paragraphs of pieces that fit the model's window."""
@@ -243,10 +207,9 @@ class Translator:
         loaded = self.loaded
         prefix = loaded.source_prefix(self.target_language)
         encoded = loaded.tokenizer([prefix + piece for piece in todo], add_special_tokens=True)["input_ids"]
-        order = sorted(range(len(todo)), key=lambda i: len(encoded[i]), reverse=True)
         window = loaded.window
         done = 0
-        for batch in self._batches(order, encoded):
+        for batch in self.batches(encoded):
             sources = [encoded[i] for i in batch]
             decoding = self.decoding
             caps = [decoding.cap(len(ids), window) for ids in sources]
@@ -257,8 +220,10 @@ class Translator:
             if progress:
                 progress(done, len(todo))
 
-    def _batches(self, order: list[int], encoded: list[list[int]]) -> Iterator[list[int]]:
-        """Group indices (longest first) so that padded tokens stay within the token budget."""
+    def batches(self, encoded: Sequence[list[int]]) -> Iterator[list[int]]:
+        """The indices of ``encoded`` (token ids) in the batches this translator generates them in: longest
+        first, each batch's padded tokens within the token budget."""
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
         batch: list[int] = []
         for index in order:
             width = max(len(encoded[batch[0]]), len(encoded[index])) if batch else len(encoded[index])

@@ -19,9 +19,9 @@ from typing import Any
 
 import gradio as gr
 
+from jobs.batch import Record, Run
 from summarize import Summarizer
 from translate import TranslateError, Translation
-from translate.batch import Record, Run
 from translate.config import FILE_MAX_BYTES, FILE_MAX_CHARS, UPLOAD_TYPES
 from translate.config import signature as run_signature
 from translate.formats import parse

@@ -31,9 +31,9 @@ from translate.config import (
     REQUEST_MAX_BYTES,
     UPLOAD_TYPES,
     VERSION,
+    setting,
 )
 from translate.errors import TranslateError
-from translate.settings import setting
 from translate.text import has_arabic
 from web.service import Busy, Service
 

@@ -254,7 +254,7 @@ def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]]
                blocks: gr.Blocks | None = None, css: str | None = None, max_queue: int = QUEUE_SIZE,
                ) -> fastapi.FastAPI:
     """The FastAPI app: LibreTranslate-compatible routes, and the Gradio app at ``/`` when ``ui``
-    (``blocks``, or the one :func:`app.build_app` makes), behind ``auth`` logins when given."""
+    (``blocks``, or the one :func:`web.ui.build_app` makes), behind ``auth`` logins when given."""
     import fastapi
 
     from web import libretranslate
@@ -265,7 +265,7 @@ def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]]
         import gradio as gr
 
         if blocks is None:
-            from app import CSS, build_app
+            from web.ui import CSS, build_app
 
             blocks, css = build_app(service, max_queue=max_queue), css or CSS
         gr.mount_gradio_app(app, blocks, path="/", auth=auth, max_file_size=FILE_MAX_BYTES, css=css,

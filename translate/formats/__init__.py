@@ -28,7 +28,8 @@ from translate.formats.markdown import markdown_prose, parse_markdown
 from translate.language import assess
 from translate.language import name as language_name
 
-__all__ = ["SUPPORTED", "Parsed", "check_archive", "html_prose", "markdown_prose", "output_type", "parse"]
+__all__ = ["SUPPORTED", "Parsed", "check_archive", "document_text", "html_prose", "markdown_prose", "output_type",
+           "parse"]
 
 SUPPORTED = INPUT_TYPES
 
@@ -45,6 +46,34 @@ def parse(path: Path, data: bytes, *, text_field: str = "text") -> Parsed:
     name; parts in another language inside an Arabic file are translated, with a note.
     """
     return _language_checked(_parse(path, data, text_field))
+
+
+def document_text(path: Path, data: bytes, *, text_field: str = "text") -> tuple[str, ...]:
+    """The readable text of a file in any language (an evaluation's English references), read by the same
+    readers as :func:`parse`, the archive guard included: one text per .jsonl record, else the whole
+    document (Markdown without its markers and code, HTML without its markup, scripts and code, a .docx's
+    paragraphs and then its tables' paragraphs)."""
+    suffix = path.suffix.lower()
+    name = f"'{path.name}'"
+    if suffix == ".jsonl":
+        return parse(path, data, text_field=text_field).units
+    if suffix == ".docx":
+        from translate.formats.word import open_docx
+
+        check_archive(data, name)
+        document = open_docx(data, name)
+        paragraphs = [p.text for p in document.paragraphs]
+        paragraphs += [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+        return ("\n\n".join(p for p in paragraphs if p.strip()),)
+    if suffix in (".html", ".htm"):
+        from translate.formats.html import visible_text
+
+        return ("\n\n".join(visible_text(decode(data, name=name, prose=html_prose))),)
+    if suffix == ".md":
+        from translate.formats.markdown import markdown_text
+
+        return (markdown_text(decode(data, name=name, prose=markdown_prose)),)
+    return (decode(data, name=name),)
 
 
 def _parse(path: Path, data: bytes, text_field: str) -> Parsed:

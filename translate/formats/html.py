@@ -22,6 +22,16 @@ def html_prose(text: str) -> str:
     return _NOT_PROSE.sub(" ", text)
 
 
+def visible_text(text: str) -> list[str]:
+    """The text nodes a reader of the page sees, in order, without scripts, styles and code."""
+    from bs4 import BeautifulSoup
+    from bs4.element import PreformattedString
+
+    soup = BeautifulSoup(text, "html.parser")
+    return [node.strip() for node in soup.find_all(string=True) if not isinstance(node, PreformattedString)
+            and node.strip() and not any(parent.name in _SKIPPED_TAGS for parent in node.parents)]
+
+
 def parse_html(text: str, *, xhtml: bool = False) -> Parsed:
     """Translate the text between tags and the ``alt``, ``title``, ``aria-label`` and ``placeholder``
     attributes (and the page's description meta tags); markup, other attributes, CDATA sections,

@@ -20,6 +20,14 @@ def markdown_prose(text: str) -> str:
     return _LINK_TARGET.sub("]", _FENCED_BLOCK.sub("", text))
 
 
+def markdown_text(text: str) -> str:
+    """The text of a Markdown file without its heading, list and quote markers and its fenced code."""
+    lines = text.split("\n")
+    code, _ = _code_lines(lines)
+    return "\n".join(_MARKDOWN_PREFIX.match(line.removesuffix("\r")).group(2)
+                     for index, line in enumerate(lines) if index not in code)
+
+
 def _code_lines(lines: Sequence[str]) -> tuple[set[int], list[str]]:
     """The indices of lines inside fenced code blocks (fences included), and notes.
 

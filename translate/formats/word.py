@@ -47,9 +47,9 @@ def parse_docx(data: bytes, name: str) -> Parsed:
     return Parsed(units, (article,), render, tuple(notes), rendered_notes=projected)
 
 
-def _load(data: bytes, name: str) -> tuple:
-    """The python-docx document, its paragraphs (and alternative texts) that hold Arabic, in reading
-    order, and notes on Arabic text left untranslated."""
+def open_docx(data: bytes, name: str):
+    """The python-docx document of ``data`` (its footnotes and endnotes readable as XML); the caller has
+    checked the archive (:func:`translate.formats.archive.check_archive`)."""
     import docx
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.part import PartFactory, XmlPart
@@ -57,10 +57,17 @@ def _load(data: bytes, name: str) -> tuple:
     for content_type in (CT.WML_FOOTNOTES, CT.WML_ENDNOTES):  # python-docx reads these as opaque bytes
         PartFactory.part_type_for.setdefault(content_type, XmlPart)
     try:
-        document = docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises zip, XML and package errors
         raise TranslateError(f"{name} is not a valid .docx file ({type(error).__name__}).") from None
 
+
+def _load(data: bytes, name: str) -> tuple:
+    """The python-docx document, its paragraphs (and alternative texts) that hold Arabic, in reading
+    order, and notes on Arabic text left untranslated."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+
+    document = open_docx(data, name)
     stories = {CT.WML_DOCUMENT_MAIN: 0, CT.WML_HEADER: 1, CT.WML_FOOTER: 2, CT.WML_FOOTNOTES: 3, CT.WML_ENDNOTES: 4}
     untranslated = {CT.WML_COMMENTS: "the comments", CT.DML_CHART: "a chart", CT.DML_DIAGRAM_DATA: "a SmartArt diagram"}
     parts = sorted(document.part.package.iter_parts(), key=lambda p: (stories.get(p.content_type, 9), p.partname))

@@ -1,20 +1,18 @@
-"""Quality on your own articles: ``python -m translate.evaluate SOURCES REFERENCES``.
+"""Quality on your own articles: ``python -m translate.evaluate SOURCES REFERENCES``
+(:mod:`translate.evaluate.__main__`).
 
 Translates every source article with one or more models and scores the output against human
 references with sacrebleu (corpus BLEU, chrF++ and TER on whole documents, chrF++ per document
 and per aligned sentence), then measures how well each flag picks out the bad sentences and how
 well the numbers check agrees with the references. Writes a text summary, and optionally a
-self-contained HTML report (:mod:`translate.report`) and a JSON file with the same figures.
+self-contained HTML report (:mod:`jobs.report`) and a JSON file with the same figures.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
-import re
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from translate.align import align, sentences
 from translate.checks import ALL_FLAGS, NUMBERS, confidence
-from translate.config import FILE_MAX_BYTES, VERSION, RunConfig, add_arguments, config_from_parser
+from translate.config import FILE_MAX_BYTES, VERSION, RunConfig
 from translate.encodings import decode
 from translate.errors import TranslateError
 from translate.files import describe, read_named_file
-from translate.formats import SUPPORTED, parse
+from translate.formats import SUPPORTED, document_text, parse
 from translate.numbers import numbers
-from translate.progress import Progress, terminal_progress
+from translate.progress import Progress
 from translate.text import has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -87,47 +85,10 @@ def _read(path: Path) -> bytes:
     return read_named_file(path, what="file", max_bytes=FILE_MAX_BYTES)
 
 
-_MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)*")
-
-
 def reference_units(path: Path, data: bytes, *, text_field: str = "text") -> tuple[str, ...]:
-    """The English text of a reference file: one unit per record for .jsonl, else the whole document."""
-    suffix = path.suffix.lower()
-    name = f"'{path.name}'"
-    if suffix == ".jsonl":
-        return parse(path, data, text_field=text_field).units
-    if suffix == ".docx":
-        import io
-
-        import docx
-
-        try:
-            document = docx.Document(io.BytesIO(data))
-        except Exception as error:  # python-docx raises zip, XML and package errors
-            raise TranslateError(f"{name} is not a valid .docx file ({type(error).__name__}).") from None
-        paragraphs = [p.text for p in document.paragraphs]
-        paragraphs += [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-        return ("\n\n".join(p for p in paragraphs if p.strip()),)
-    text = decode(data, name=name)
-    if suffix in (".html", ".htm"):
-        from bs4 import BeautifulSoup
-        from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
-
-        soup = BeautifulSoup(text, "html.parser")
-        for tag in soup(["script", "style", "code", "pre", "noscript", "template", "textarea"]):
-            tag.decompose()
-        markup = (Comment, Declaration, Doctype, ProcessingInstruction)
-        texts = [s.strip() for s in soup.find_all(string=True) if not isinstance(s, markup) and s.strip()]
-        return ("\n\n".join(texts),)
-    if suffix == ".md":
-        lines, code = [], False
-        for line in text.splitlines():
-            if line.lstrip().startswith(("```", "~~~")):
-                code = not code
-            elif not code:
-                lines.append(_MARKDOWN_PREFIX.sub("", line))
-        return ("\n".join(lines),)
-    return (text,)
+    """The English text of a reference file, read by the batch job's readers (:func:`translate.formats.document_text`):
+    one unit per record for .jsonl, else the whole document."""
+    return document_text(path, data, text_field=text_field)
 
 
 def source_units(path: Path, data: bytes, *, text_field: str = "text") -> tuple[str, ...]:
@@ -480,77 +441,3 @@ def evaluate(inputs: Inputs, configs: Sequence[RunConfig], *, sources: str = "",
         translations, seconds, signature = translate_documents(config, inputs.documents, tick)
         results.append(score_model(config.model, label, inputs.documents, translations, seconds, signature))
     return Evaluation(sources, references, inputs, results)
-
-
-# --- command line ---------------------------------------------------------------------------------
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m translate.evaluate",
-        description="Score translations of your own articles against human references (sacrebleu BLEU, "
-                    "chrF++, TER), measure how well the flags find bad sentences, and compare models.",
-        epilog="Give --model several times to compare models; the others options apply to each.")
-    parser.add_argument("sources", help="folder of Arabic articles (.txt .md .html .htm .docx .jsonl), or one "
-                        "file of sentence pairs: .tsv (Arabic<TAB>English) or .jsonl ({source, reference})")
-    parser.add_argument("references", nargs="?", help="folder of English references, the same tree as SOURCES "
-                        "(omit it with a pairs file)")
-    parser.add_argument("--report", help="write a self-contained HTML report to this file")
-    parser.add_argument("--json", help="write every figure to this JSON file")
-    parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
-    add_arguments(parser, summary=False)
-    return parser
-
-
-def models_given(argv: Sequence[str]) -> list[str]:
-    """Every ``--model`` value in ``argv``, in order and without repeats."""
-    every = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    every.add_argument("--model", action="append", default=[])
-    given, _ = every.parse_known_args(list(argv))
-    return list(dict.fromkeys(given.model))
-
-
-def progress_bar(total_models: int) -> Progress | None:
-    """A bar on stderr when it is a terminal, counting articles over every model."""
-    return terminal_progress(f"Translating ({total_models} model{'s' * (total_models > 1)})", "article", leave=True)
-
-
-def write(path: str, text: str) -> None:
-    try:
-        Path(path).expanduser().write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise TranslateError(f"Cannot write '{path}': {error.strerror}.") from None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit code (0 ok, 1 error, 2 usage)."""
-    from translate import report
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    config = config_from_parser(parser, args)
-    models = models_given(argv) or [config.model]
-    configs = [config.replace(model=m) for m in models]
-    try:
-        references = Path(args.references).expanduser() if args.references else None
-        inputs = read_inputs(Path(args.sources).expanduser(), references, text_field=args.text_field)
-        for problem in inputs.problems:
-            print(f"warning: {problem}", file=sys.stderr)
-        evaluation = evaluate(inputs, configs, sources=args.sources, references=args.references,
-                              progress=progress_bar(len(configs)))
-        if args.json:
-            write(args.json, json.dumps(evaluation.as_dict(), ensure_ascii=False, indent=2) + "\n")
-        if args.report:
-            write(args.report, report.html(evaluation))
-        print(report.summary(evaluation))
-        for what, path in (("Figures", args.json), ("Report", args.report)):
-            if path:
-                print(f"{what}: {path}")
-    except TranslateError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
-"""Where a folder run's workers run: ``local`` (one worker in this process, :class:`translate.batch.LocalBackend`)
-or ``ray`` (an actor pool on Ray Data, :class:`translate.backends.ray.RayBackend`, on this machine or a cluster).
+"""Where a folder run's workers run: ``local`` (one worker in this process, :class:`jobs.batch.LocalBackend`)
+or ``ray`` (an actor pool on Ray Data, :class:`jobs.backends.ray.RayBackend`, on this machine or a cluster).
 
-The driver (:class:`translate.batch.Run`) stays the same for both: it plans, decides what to skip and appends
+The driver (:class:`jobs.batch.Run`) stays the same for both: it plans, decides what to skip and appends
 every record to the manifest. This module declares the backend options once (:func:`add_arguments`) and opens
 the chosen backend for a run (:func:`open_backend`); it imports nothing from Ray until ``ray`` is chosen.
 """
@@ -13,17 +13,18 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from translate.errors import TranslateError
+from jobs.backends.settings import (
+    BACKEND_NAMES,
+    CPUS_PER_WORKER,
+    GPUS_PER_WORKER,
+    RAY_OPTIONS,
+    WORKERS,
+    BackendSetting,
+)
+from jobs.batch import LocalBackend
 
-BACKEND_NAMES = ("local", "ray")
-WORKERS = 2  # actors in the Ray pool
-CPUS_PER_WORKER = 0.5  # fractional: whole CPUs on a small machine leave Ray Data's own tasks none
-GPUS_PER_WORKER = 0.0
-RAY_OPTIONS = ("address", "workers", "cpus_per_worker", "gpus_per_worker")
-
-
-class BackendSetting(TranslateError):
-    """A backend setting that cannot work (e.g. more workers than the cluster can place): a usage error."""
+__all__ = ["BACKEND_NAMES", "CPUS_PER_WORKER", "GPUS_PER_WORKER", "RAY_OPTIONS", "WORKERS", "BackendSetting",
+           "add_arguments", "open_backend"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,11 +54,9 @@ def open_backend(args: argparse.Namespace, config: Any) -> Iterator[Any]:
         if given:
             options = ", ".join("--" + name.replace("_", "-") for name in given)
             raise BackendSetting(f"{options} only apply with --backend ray")
-        from translate.batch import LocalBackend
-
         yield LocalBackend()
         return
-    from translate.backends.ray import RayBackend
+    from jobs.backends.ray import RayBackend
 
     backend = RayBackend(config, **{name: getattr(args, name) for name in given})
     with backend:

@@ -1,9 +1,10 @@
 """Folders: translate (and summarise) every article under IN_DIR into OUT_DIR, losing nothing.
 
-``python -m translate.batch IN_DIR OUT_DIR`` — outputs mirror the input tree; a manifest
-(``OUT_DIR/manifest.jsonl``) records every input's hash, status, reason, outputs, flag counts and the
-run's signature (which model and settings made it); a re-run skips what is done, unchanged and made
-with the same settings, and redoes the rest (reason ``settings changed`` when only the settings differ).
+The batch job (``python -m translate.batch IN_DIR OUT_DIR``, :mod:`translate.batch.__main__`): outputs
+mirror the input tree; a manifest (``OUT_DIR/manifest.jsonl``) records every input's hash, status, reason,
+outputs, flag counts and the run's signature (which model and settings made it); a re-run skips what is done,
+unchanged and made with the same settings, and redoes the rest (reason ``settings changed`` when only the
+settings differ).
 
 The run has three parts, so that another backend (e.g. Ray Data) can replace the middle one:
 
@@ -23,7 +24,6 @@ UTF-8) are in :mod:`translate.files`.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
 import json
@@ -37,14 +37,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from translate.backends import BackendSetting, open_backend
-from translate.backends import add_arguments as add_backend_arguments
-from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, config_from_parser, digest, signature
+from translate.config import FILE_MAX_BYTES, INPUT_TYPES, digest, signature
 from translate.errors import TranslateError
 from translate.files import (
     TEMP_MARK,
     DiskFull,
-    FolderInUse,
     FolderLock,
     InputProblem,
     OutputProblem,
@@ -63,7 +60,7 @@ from translate.files import (
 from translate.formats import Parsed, output_type, parse
 from translate.text import has_arabic
 
-__all__ = ["MANIFEST", "TEMP_MARK", "Job", "LocalBackend", "Record", "Run", "RunResult", "Worker", "main", "plan"]
+__all__ = ["MANIFEST", "TEMP_MARK", "Job", "LocalBackend", "Record", "Run", "RunResult", "Worker", "plan"]
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +204,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What every worker of a run shares besides its models (plain data, safe to send to another process):
+    the folders, the signature of the run, and the reading and batching limits."""
+
+    in_dir: Path
+    out_dir: Path
+    made_by: dict[str, Any]
+    text_field: str = "text"
+    max_bytes: int = FILE_MAX_BYTES
+    group_units: int = 64
+
+
 class Worker:
     """Translates jobs and writes their outputs; returns one record per job and never reads or writes
     the manifest, so it can run in another process or on another machine."""
@@ -219,27 +229,58 @@ class Worker:
         self.made_by = made_by if made_by is not None else signature(translator, summarizer)
         self.text_field, self.max_bytes, self.group_units = text_field, max_bytes, max(1, group_units)
 
+    @classmethod
+    def from_spec(cls, translator: Any, summarizer: Any | None, spec: WorkerSpec) -> Worker:
+        """A worker with its own models and the run's shared settings."""
+        return cls(translator, summarizer, spec.in_dir, spec.out_dir, made_by=spec.made_by,
+                   text_field=spec.text_field, max_bytes=spec.max_bytes, group_units=spec.group_units)
+
+    @property
+    def spec(self) -> WorkerSpec:
+        """What another worker of this run needs to work as this one does."""
+        return WorkerSpec(self.in_dir, self.out_dir, self.made_by, self.text_field, self.max_bytes, self.group_units)
+
     def process(self, jobs: Iterable[Job]) -> list[Record]:
         """Translate ``jobs`` and write their outputs; one record per job, in order."""
         return list(self.records(jobs))
 
     def records(self, jobs: Iterable[Job]) -> Iterator[Record]:
         """Like :meth:`process`, yielding each record as soon as its outputs are written; the texts of
-        several files are translated together, ``group_units`` at a time.
+        several files are translated together, ``group_units`` at a time (see :meth:`batches`).
 
         Raises :class:`DiskFull` (after yielding the records of the files already written)."""
-        pending: list[tuple[Job, str, Parsed]] = []
+        for batch in self._batched(jobs):
+            group = []
+            for _, prepared in batch:
+                if isinstance(prepared, Record):
+                    yield prepared
+                else:
+                    group.append(prepared)
+            if group:
+                yield from self._translate_group(group)
+
+    def batches(self, jobs: Iterable[Job]) -> Iterator[list[Job]]:
+        """``jobs`` cut where :meth:`records` cuts them: a batch closes once its files hold ``group_units``
+        texts; files that will not be translated (unreadable, empty, not Arabic) ride along without counting.
+        Each file is read and parsed here to count its texts."""
+        for batch in self._batched(jobs):
+            yield [job for job, _ in batch]
+
+    def _batched(self, jobs: Iterable[Job]) -> Iterator[list[tuple[Job, Record | tuple[Job, str, Parsed]]]]:
+        """Each job with what reading it gave (a record for a file that will not be translated), in batches."""
+        batch: list[tuple[Job, Record | tuple[Job, str, Parsed]]] = []
+        units = 0
         for job in jobs:
             prepared = self._prepare(job)
+            batch.append((job, prepared))
             if isinstance(prepared, Record):
-                yield prepared
                 continue
-            pending.append(prepared)
-            if sum(len(parsed.units) for _, _, parsed in pending) >= self.group_units:
-                yield from self._translate_group(pending)
-                pending = []
-        if pending:
-            yield from self._translate_group(pending)
+            units += len(prepared[2].units)
+            if units >= self.group_units:
+                yield batch
+                batch, units = [], 0
+        if batch:
+            yield batch
 
     def _record(self, job: Job, sha: str | None, status: str, reason: str | None) -> Record:
         return Record(job.relative, sha, status, reason, signature=self.made_by)
@@ -498,62 +539,3 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m translate.batch",
-                                     description="Translate and summarise every article in a folder.")
-    parser.add_argument("in_dir", help=f"folder of Arabic articles ({' '.join(INPUT_TYPES)})")
-    parser.add_argument("out_dir", help="folder for the translations, summaries and manifest.jsonl")
-    add_arguments(parser)
-    parser.add_argument("--force", action="store_true", help="redo every file, even those already done")
-    parser.add_argument("--jobs", type=int, help="CPU threads the models may use (default: all cores)")
-    parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
-    parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES,
-                        help=f"larger files fail (default {FILE_MAX_BYTES:,})")
-    parser.add_argument("--group-size", type=int, default=64, help="texts translated together per batch (default 64)")
-    add_backend_arguments(parser)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the batch job: 0 all done, 1 some failed (or the disk is full), 2 usage error or OUT_DIR in use."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    in_dir, out_dir = (Path(p).expanduser().resolve() for p in (args.in_dir, args.out_dir))
-    if not in_dir.is_dir():
-        parser.error(f"IN_DIR '{args.in_dir}' is not a folder")
-    if out_dir == in_dir:
-        parser.error("OUT_DIR must differ from IN_DIR")
-    if out_dir.exists() and not out_dir.is_dir():
-        parser.error(f"OUT_DIR '{args.out_dir}' exists and is not a folder")
-    if args.jobs is not None and args.jobs < 1:
-        parser.error("--jobs must be 1 or more")
-    if args.max_bytes < 1:
-        parser.error("--max-bytes must be 1 or more")
-    if args.jobs:
-        args.threads = args.jobs
-    config = config_from_parser(parser, args)
-    try:
-        from summarize import Summarizer
-        from translate.translator import Translator
-
-        with open_backend(args, config) as backend:  # Ray: started or connected, checked, shut down at the end
-            translator = Translator.from_config(config)
-            summarizer = Summarizer.from_config(config) if config.summary else None
-            run = Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
-                      max_bytes=args.max_bytes, group_units=max(1, args.group_size), backend=backend)
-            return run.execute().status
-    except KeyboardInterrupt:
-        print("error: interrupted; the manifest keeps what was done, run again to resume", file=sys.stderr)
-        return 130
-    except (FolderInUse, BackendSetting) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except TranslateError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

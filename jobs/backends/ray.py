@@ -1,6 +1,6 @@
 """The batch job on Ray Data (``--backend ray``): the same driver, the same worker, an actor pool in between.
 
-- The driver (:class:`translate.batch.Run`) plans the inputs, decides what to skip and records bad files, as
+- The driver (:class:`jobs.batch.Run`) plans the inputs, decides what to skip and records bad files, as
   locally. It cuts the jobs left to translate into the local worker's own batches (``--group-size`` texts,
   the same files together), so that every sentence is translated beside the same neighbours as locally and
   the outputs are the same to the last digit of every score. Each batch goes to Ray as one row
@@ -8,7 +8,7 @@
   lost actor costs one batch.
 - ``map_batches`` runs :class:`ArticleWorker` on an actor pool (``ActorPoolStrategy(size=N)``). Each actor
   builds the translator and summariser from the run configuration once, checks that they have the driver's
-  signature, and runs a :class:`translate.batch.Worker`, which writes each file's outputs atomically into OUT_DIR
+  signature, and runs a :class:`jobs.batch.Worker`, which writes each file's outputs atomically into OUT_DIR
   (a shared filesystem, at the same path on every node, on a cluster) and returns its manifest records.
 - The driver alone appends the records to the manifest, under the lock on OUT_DIR that :class:`Run` holds. A
   record for an input already recorded in this run is dropped, so a batch that Ray retried is recorded once.
@@ -33,12 +33,14 @@ from typing import Any
 
 import ray
 
-from translate.backends import CPUS_PER_WORKER, GPUS_PER_WORKER, WORKERS, BackendSetting
-from translate.batch import Job, Record, Worker
-from translate.config import RunConfig, digest, signature
+from jobs.backends.settings import CPUS_PER_WORKER, GPUS_PER_WORKER, WORKERS, BackendSetting
+from jobs.batch import Job, Record, Worker, WorkerSpec
+from summarize import Summarizer
+from translate.config import RunConfig, cache_dir, digest, quiet_ray, signature
+from translate.engines import converted_model
 from translate.errors import TranslateError
 from translate.files import remove_stale_temporaries
-from translate.settings import cache_dir
+from translate.translator import Translator
 
 __all__ = ["TASK_RETRIES", "ArticleWorker", "RayBackend", "check_fits"]
 
@@ -95,24 +97,6 @@ def row_batch(text: str) -> list[Job]:
     return [Job(**{key: decode(value) for key, value in job.items()}) for job in json.loads(text)]
 
 
-def local_batches(worker: Worker, jobs: list[Job]) -> list[list[Job]]:
-    """``jobs`` cut where the local worker cuts them: a batch closes once its files hold ``group_units``
-    texts; files that will not be translated (unreadable, empty, not Arabic) ride along without counting.
-    Each file is read and parsed here to count its texts (the worker's own reading, so the count is its)."""
-    batches: list[list[Job]] = [[]]
-    units = 0
-    for job in jobs:
-        batches[-1].append(job)
-        prepared = worker._prepare(job)
-        if isinstance(prepared, Record):
-            continue
-        units += len(prepared[2].units)
-        if units >= worker.group_units:
-            batches.append([])
-            units = 0
-    return [batch for batch in batches if batch]
-
-
 def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
     """The dotted keys where two signatures differ."""
     if isinstance(mine, dict) and isinstance(theirs, dict):
@@ -136,8 +120,6 @@ def node_lock() -> Iterator[None]:
 
 def convert_once(translator: Any, summarizer: Any | None) -> None:
     """Convert for CTranslate2 (or find in the cache) every model the run uses on that engine."""
-    from translate.engines import converted_model
-
     if translator.engine_name == "ctranslate2":
         translator.engine  # noqa: B018 - converted and loaded here, once
     if summarizer is not None and summarizer.engine_name == "ctranslate2":
@@ -150,22 +132,17 @@ class ArticleWorker:
     """One actor of the pool: builds the models from the run configuration once, then translates batches of
     jobs (rows made by :func:`batch_row`, each one batch of the local worker) and returns their manifest lines."""
 
-    def __init__(self, config: RunConfig, in_dir: str, out_dir: str, made_by: dict[str, Any], *, text_field: str,
-                 max_bytes: int, group_units: int) -> None:
-        from summarize import Summarizer
-        from translate.translator import Translator
-
+    def __init__(self, config: RunConfig, spec: WorkerSpec) -> None:
         translator = Translator.from_config(config)
         summarizer = Summarizer.from_config(config) if config.summary else None
         with node_lock():  # the actors of a node would convert the same model into its cache at once
             convert_once(translator, summarizer)
         here = signature(translator, summarizer)
-        if digest(here) != digest(made_by):
+        if digest(here) != digest(spec.made_by):
             raise TranslateError("this worker would not make what the driver planned (" +
-                                 "; ".join(differences(made_by, here)) + "); give the driver the same "
+                                 "; ".join(differences(spec.made_by, here)) + "); give the driver the same "
                                  "settings the workers get, e.g. --device, --dtype or --compute-type explicitly")
-        self.worker = Worker(translator, summarizer, Path(in_dir), Path(out_dir), made_by=made_by,
-                             text_field=text_field, max_bytes=max_bytes, group_units=group_units)
+        self.worker = Worker.from_spec(translator, summarizer, spec)
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
@@ -204,8 +181,7 @@ class RayBackend:
         self.close()
 
     def _init(self) -> None:
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unless asked
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's core logs stay in its session folder
+        quiet_ray()  # nothing leaves the machine unless asked; Ray's core logs stay in its session folder
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         try:
             if self.address:
@@ -227,7 +203,8 @@ class RayBackend:
     def run(self, worker: Worker, jobs: Iterable[Job]) -> Iterator[Record]:
         """Send the jobs to the actor pool; yield each record once, as its batch comes back.
 
-        Only the worker's settings are used (folders, signature, limits): each actor builds its own models."""
+        Only the worker's spec (folders, signature, limits) and its batches are used: each actor builds its own
+        models."""
         todo = list(jobs)  # the driver records bad and unchanged files while this is read
         if not todo:
             return
@@ -255,7 +232,7 @@ class RayBackend:
         for handler in logging.getLogger("ray.data").handlers:  # Ray Data's own file logs are kept
             if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
                 handler.setLevel(logging.ERROR)
-        rows = [{"jobs": batch_row(batch)} for batch in local_batches(worker, todo)]
+        rows = [{"jobs": batch_row(batch)} for batch in worker.batches(todo)]
         config = self.config if self.config.threads else self.config.replace(threads=max(1, int(self.cpus)))
         with warnings.catch_warnings():  # max_task_retries has no named parameter in Ray Data 2.60
             warnings.simplefilter("ignore", ray.util.annotations.RayDeprecationWarning)
@@ -263,9 +240,7 @@ class RayBackend:
                 ArticleWorker, compute=ActorPoolStrategy(size=min(self.workers, len(rows))),  # no idle actors
                 batch_size=1, batch_format="pyarrow",
                 num_cpus=self.cpus, num_gpus=self.gpus or None, max_task_retries=TASK_RETRIES,
-                fn_constructor_args=(config, os.fsdecode(worker.in_dir), os.fsdecode(worker.out_dir), worker.made_by),
-                fn_constructor_kwargs={"text_field": worker.text_field, "max_bytes": worker.max_bytes,
-                                       "group_units": worker.group_units})
+                fn_constructor_args=(config, worker.spec))
         dataset.context.enable_progress_bars = False  # the driver shows files done out of total
         dataset.context.print_on_execution_start = False  # (this dataset's own settings, not the process's)
         return dataset

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from translate.evaluate import WORST, Evaluation, ModelResult
+from jobs.evaluate import WORST, Evaluation, ModelResult
 
 COLOURS = ("#1f6f8b", "#c2571a", "#4d8b31", "#8e3b8e", "#b8a11f", "#555555")
 _SVG_START = re.compile(r"<svg\b")

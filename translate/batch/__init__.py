@@ -1,0 +1,1 @@
+"""``python -m translate.batch``: the batch job keeps its command name; its code is in :mod:`jobs.batch`."""

@@ -1,0 +1,73 @@
+"""``python -m translate.batch IN_DIR OUT_DIR``: the batch job's command line, a thin front end over
+:mod:`jobs.batch` (the driver and the worker) and :mod:`jobs.backends` (where the workers run)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from jobs.backends import BackendSetting, open_backend
+from jobs.backends import add_arguments as add_backend_arguments
+from jobs.batch import Run
+from summarize import Summarizer
+from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, config_from_parser
+from translate.errors import TranslateError
+from translate.files import FolderInUse
+from translate.translator import Translator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m translate.batch",
+                                     description="Translate and summarise every article in a folder.")
+    parser.add_argument("in_dir", help=f"folder of Arabic articles ({' '.join(INPUT_TYPES)})")
+    parser.add_argument("out_dir", help="folder for the translations, summaries and manifest.jsonl")
+    add_arguments(parser)
+    parser.add_argument("--force", action="store_true", help="redo every file, even those already done")
+    parser.add_argument("--jobs", type=int, help="CPU threads the models may use (default: all cores)")
+    parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
+    parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES,
+                        help=f"larger files fail (default {FILE_MAX_BYTES:,})")
+    parser.add_argument("--group-size", type=int, default=64, help="texts translated together per batch (default 64)")
+    add_backend_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the batch job: 0 all done, 1 some failed (or the disk is full), 2 usage error or OUT_DIR in use."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    in_dir, out_dir = (Path(p).expanduser().resolve() for p in (args.in_dir, args.out_dir))
+    if not in_dir.is_dir():
+        parser.error(f"IN_DIR '{args.in_dir}' is not a folder")
+    if out_dir == in_dir:
+        parser.error("OUT_DIR must differ from IN_DIR")
+    if out_dir.exists() and not out_dir.is_dir():
+        parser.error(f"OUT_DIR '{args.out_dir}' exists and is not a folder")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be 1 or more")
+    if args.max_bytes < 1:
+        parser.error("--max-bytes must be 1 or more")
+    if args.jobs:
+        args.threads = args.jobs
+    config = config_from_parser(parser, args)
+    try:
+        with open_backend(args, config) as backend:  # Ray: started or connected, checked, shut down at the end
+            translator = Translator.from_config(config)
+            summarizer = Summarizer.from_config(config) if config.summary else None
+            run = Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
+                      max_bytes=args.max_bytes, group_units=max(1, args.group_size), backend=backend)
+            return run.execute().status
+    except KeyboardInterrupt:
+        print("error: interrupted; the manifest keeps what was done, run again to resume", file=sys.stderr)
+        return 130
+    except (FolderInUse, BackendSetting) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except TranslateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

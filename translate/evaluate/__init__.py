@@ -1,0 +1,1 @@
+"""``python -m translate.evaluate``: the evaluation keeps its command name; its code is in :mod:`jobs.evaluate`."""
