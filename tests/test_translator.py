@@ -188,3 +188,20 @@ def test_the_test_session_cannot_reach_the_network() -> None:
 
     with pytest.raises(RuntimeError, match="tests must stay offline"), socket.create_connection(("1.1.1.1", 443), 2):
         pass
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_alternatives_come_from_one_beam_best_first_and_distinct(memorised_marian, engine: str) -> None:
+    translator = Translator(str(memorised_marian), engine=engine, compute_type="float32", beams=4)
+    sources = [arabic for arabic, _ in factory.PAIRS[:3]]
+    found = translator.alternatives([*sources, "2024 (AP)"], 3)
+    assert len(found) == 4
+    for (arabic, english), candidates in zip(factory.PAIRS[:3], found, strict=False):
+        assert candidates[0].target == english  # the memorised translation leads
+        assert candidates[0].source == arabic and not candidates[0].flags
+        assert 2 <= len(candidates) <= 3
+        assert len({c.target for c in candidates}) == len(candidates)
+    assert [c.target for c in found[3]] == ["2024 (AP)"]  # nothing to translate: one candidate, itself
+    assert translator.translate(factory.PAIRS[0][0]).text == factory.PAIRS[0][1]  # the usual output is unchanged
+    with pytest.raises(TranslateError, match="alternatives"):
+        translator.alternatives(sources, 0)

@@ -12,6 +12,7 @@ from translate.cache import LRUCache
 from translate.checks import check
 from translate.config import MIN_SCORE, RunConfig, threads_for
 from translate.engines import Decoding, Engine, Generating, Hypothesis
+from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
 from translate.progress import Progress
@@ -234,15 +235,34 @@ class Translator(Generating):
         if batch:
             yield batch
 
+    def alternatives(self, pieces: Sequence[str], count: int = 3) -> list[tuple[Segment, ...]]:
+        """For each sentence piece, up to ``count`` distinct candidate translations from one beam search
+        (its n-best list, best first; beams widened to ``count`` when fewer), each with its glossary
+        corrections, checks and flags. A piece with nothing to translate has one candidate: itself."""
+        if count < 1:
+            raise TranslateError("The number of alternatives must be 1 or more.")
+        n_best = self.with_decoding(beams=max(self.generation.beams, count), num_hypotheses=count)
+        found = []
+        for piece, best in zip(pieces, n_best.translate_pieces(pieces), strict=True):
+            candidates: dict[str, Segment] = {}
+            for hypothesis in (best, *best.alternatives):
+                candidate = self._segment(piece, 0, hypothesis)
+                candidates.setdefault(candidate.target, candidate)
+            found.append(tuple(candidates.values())[:count])
+        return found
+
+    def _segment(self, piece: str, paragraph: int, hyp: Hypothesis) -> Segment:
+        """The segment of ``piece`` translated as ``hyp``: glossary forms put in, then checked."""
+        target, missing = hyp.text, None
+        if self.glossary is not None and self._translatable(piece):
+            target, missing = self.glossary.apply(piece, target)
+        details = check(piece, target, truncated=hyp.truncated, score=hyp.score,
+                        min_score=self.min_score) if self._translatable(piece) else {}
+        if missing:
+            details[GLOSSARY] = missing
+        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details)
+
     def _document(self, item: Layout, hypotheses: Sequence[Hypothesis]) -> Translation:
-        segments = []
-        for (paragraph, piece), hyp in zip(item.flat(), hypotheses, strict=True):
-            target, missing = hyp.text, None
-            if self.glossary is not None and self._translatable(piece):
-                target, missing = self.glossary.apply(piece, target)
-            details = check(piece, target, truncated=hyp.truncated, score=hyp.score,
-                            min_score=self.min_score) if self._translatable(piece) else {}
-            if missing:
-                details[GLOSSARY] = missing
-            segments.append(Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details))
+        segments = [self._segment(piece, paragraph, hyp)
+                    for (paragraph, piece), hyp in zip(item.flat(), hypotheses, strict=True)]
         return Translation(item.assemble([s.target for s in segments]), tuple(segments))
