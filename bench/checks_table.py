@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -48,6 +49,24 @@ def load(path: Path = TABLE) -> list[Row]:
             flags = frozenset(f.strip() for f in fields[3].split(",") if f.strip())
             rows.append(Row(fields[0], fields[1], fields[2], flags))
     return rows
+
+
+def split_halves(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """A development half and a held-out half of a table whose rows are (id, category, arabic,
+    english, expected): within each category, and within its flagged and its clean rows, the rows
+    sorted by the SHA-256 of their id go to the two halves in turn. The same rows always split
+    the same way, whatever their order in the file."""
+    dev: list[list[str]] = []
+    held: list[list[str]] = []
+    strata: dict[tuple[str, bool], list[list[str]]] = {}
+    for row in rows:
+        strata.setdefault((row[1], bool(row[4].strip())), []).append(row)
+    for key in sorted(strata):
+        ordered = sorted(strata[key], key=lambda row: hashlib.sha256(row[0].encode("utf-8")).hexdigest())
+        for index, row in enumerate(ordered):
+            (dev if index % 2 == 0 else held).append(row)
+    order = {row[0]: index for index, row in enumerate(rows)}
+    return sorted(dev, key=lambda row: order[row[0]]), sorted(held, key=lambda row: order[row[0]])
 
 
 def judged_flags(arabic: str, english: str) -> frozenset[str]:
