@@ -64,8 +64,9 @@ def test_number_values_reads_values_as_a_multiset(text: str, expected: dict[str,
     assert numbers.number_values(text) == Counter(expected)
 
 
-OPTIONAL = ["one of the officials", "for the second time", "the first visit", "الأول", "ثانية", "the 1990s",
-            "COVID-19", "صدر في 5 رمضان 1445 هـ", "عام ١٤٤٥ هـ", "نصف السكان", "قمة ثلاثية", "a decade", "الطرفان"]
+OPTIONAL = ["one of the officials", "the two sides", "for the second time", "the first visit", "الأول", "ثانية",
+            "the 1990s", "COVID-19", "صدر في 5 رمضان 1445 هـ", "عام ١٤٤٥ هـ", "نصف السكان", "قمة ثلاثية",
+            "a decade", "الطرفان"]
 
 
 @pytest.mark.parametrize("text", OPTIONAL)

@@ -65,10 +65,13 @@ def _value_text(q: Quantity) -> str:
 def number_values(text: str) -> Counter[str]:
     """The firm numeric values of ``text`` as a multiset of normalised strings, whatever the
     script: ``"١٠ آلاف و10,000"`` → ``Counter({"10000": 2})``. Soft counts, optional words
-    (one, first, half), fractions, months, weekdays and decades are left out."""
+    (one, first, half), the English "two" (an Arabic dual says it without a number),
+    fractions, months, weekdays and decades are left out."""
     values: Counter[str] = Counter()
     for q in read_quantities(text):
         if q.optional or q.soft or q.kind in (Kind.FRACTION, Kind.MULTIPLIER, Kind.DECADE):
+            continue
+        if q.kind is Kind.COUNT and q.value == 2 and q.text.lower() == "two":
             continue
         if (not numeric(q) and q.kind not in (Kind.TIME, Kind.SCORE)) or (q.kind is Kind.AGE and q.high is not None):
             continue

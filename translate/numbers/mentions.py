@@ -36,7 +36,7 @@ from translate.text import has_arabic
 _CURRENCY_SIGNS = frozenset("$€£¥₪₺")
 _CLOCK_MINUTES = {"والنصف": 30, "والربع": 15, "والثلث": 20}
 _EN_CLOCK_BEFORE = {("half", "past"): 30, ("quarter", "past"): 15, ("quarter", "to"): -15}
-_EN_SOFT_LINKS = frozenset(("of", "a", "an"))  # dozens of, half a million, a quarter of a point
+_EN_SOFT_LINKS = frozenset(("of", "a", "an", "-"))  # half a million, a quarter of a point, half-century
 _FINALS = frozenset(("النهائي", "نهائي", "النهائيه", "final", "finals", "-final", "time"))
 _MONDAY = "الاثنين"
 _CLAUSE_ENDS = frozenset(".,;:!?)")
@@ -363,6 +363,8 @@ class _Reader:
             if following is not None and self._pair(item, following):
                 skip.add(index + 1)
                 continue
+            if self._one_in(item):
+                continue
             self._typed(item)
         self._share_units()
 
@@ -478,15 +480,16 @@ class _Reader:
                     alternative=tok.alternative if j == i + 1 else None)
 
     def _money_m(self, i: int) -> bool:
-        """2.5m is millions after a currency sign or before a currency, unit or plural noun."""
+        """2.5m is millions after a currency sign, or before a unit or a noun (2.5m refugees, 1m
+        people); it is metres before a word of length or sport (a 100m sprint, 30m high)."""
         if self._currency_before(i) is not None:
             return True
-        if i + 1 < self.n:
-            nxt = self.tokens[i + 1]
-            if self._unit_at(i + 1) is not None:
-                return True
-            return nxt.kind == "lat" and nxt.key.endswith("s") and len(nxt.key) > 3
-        return False
+        if i + 1 >= self.n:
+            return False
+        nxt = self.tokens[i + 1]
+        if self._unit_at(i + 1) is not None:
+            return True
+        return nxt.kind == "lat" and nxt.text.islower() and self._marker("metre_context", i + 1) is None
 
     def _ranges(self, items: list[_Num]) -> list[_Num]:
         """``5 to 7 million`` and ``بين 5 و7 ملايين``: the first number takes the second's scale."""
@@ -521,6 +524,17 @@ class _Reader:
             self._add(Kind.FRACTION, a.value / b.value, a.start, b.end)
             return True
         return False
+
+    def _one_in(self, num: _Num) -> bool:
+        """طفل من كل خمسة أطفال (one child in five): a noun, "in every", a number is a share."""
+        start = self._marker_ending("per_every", num.start, 3)
+        if start is None or start < 1 or num.scale is not None or not 1 < num.value <= 100:
+            return False
+        noun = self.tokens[start - 1]
+        if noun.kind != "ar" or self.taken[start - 1] or self._word(start - 1) is not None:
+            return False
+        self._add(Kind.FRACTION, ONE / num.value, start - 1, num.end)
+        return True
 
     def _typed(self, num: _Num) -> None:
         """Say what kind of quantity a number is from the words around it, and add it."""
@@ -656,16 +670,22 @@ class _Reader:
         i, end = num.start, num.end
         tok = self.tokens[i]
         value = num.value
-        if num.scale is not None or value != value.to_integral_value():
+        if num.scale is not None:
             return None
         before = self._marker_ending("clock_before", i, 2)
         suffix = tok.suffix.lower() if tok.kind == "num" else ""
         utc = None
         hour, minute, start = int(value), 0, i if before is None else before
+        if value != value.to_integral_value():  # 8.30pm, 8.30 p.m.
+            fraction = tok.text.partition(".")[2]
+            if tok.kind != "num" or len(fraction) != 2 or int(fraction) >= 60 or not (
+                    suffix in ("am", "pm") or self._marker("am", end) or self._marker("pm", end)):
+                return None
+            minute = int(fraction)
         if tok.kind == "num" and len(tok.text) == 4 and tok.text[0] in "012" and int(tok.text[2:]) < 60 and \
                 int(tok.text[:2]) < 24 and (utc := self._marker("utc", end)) is not None:
             return int(tok.text[:2]) * 60 + int(tok.text[2:]), i, utc, False  # 0630 GMT
-        for (first, second), minutes in _EN_CLOCK_BEFORE.items():
+        for (first, second), minutes in _EN_CLOCK_BEFORE.items() if not minute else ():
             if self._key(i - 1) == second and self._key(i - 2) == first:
                 minute = minutes
                 start = i - 2 - (1 if self._key(i - 3) == "a" else 0)
@@ -688,7 +708,7 @@ class _Reader:
         if period is None and self._key(stop) in ("o'clock", "oclock"):
             stop += 1
             period = "oclock"
-        if before is None and period is None and minute == 0:
+        if before is None and period is None and (minute == 0 or value != value.to_integral_value()):
             return None
         if not 0 <= hour <= 24 or (before is not None and self.tokens[before].kind == "lat" and period is None):
             return None  # "at 8" alone is a number
@@ -975,8 +995,8 @@ class _Reader:
             if soft is not None and soft.needs == "-" and soft.low >= 100:
                 return soft.low, k + 1
             word = self.lex.numbers.get(stem)
-            if word is not None and word.role in ("scale", "hundred") and word.value != 12 and word.form != "suffix":
-                return word.value, k + 1
+            if word is not None and word.role in ("scale", "hundred") and word.form != "suffix":
+                return word.value, k + 1  # a few hundred, several dozen
         return None
 
     def _decade(self, i: int) -> int | None:
