@@ -22,7 +22,6 @@ from translate.numbers.lexicon import lexicon
 from translate.numbers.mentions import concept_axis
 from translate.numbers.model import Exactness, Kind, Quantity
 from translate.numbers.normalise import (
-    bare,
     conversion_holds,
     converted,
     currency_of,
@@ -80,7 +79,7 @@ def compare(source: Sequence[Quantity], target: Sequence[Quantity], *, report_mi
                     free_t.remove(ti)
                     break
     findings: list[Finding] = []
-    findings += _conversions(source, target, free_s, free_t, sides)
+    findings += _conversions(source, target, free_s, free_t)
     findings += _changes(source, target, free_s, free_t, sides)
     findings += _swaps(source, target, pairs, sides)
     left_s = _reported(source, free_s, target, free_t) if report_missing else []
@@ -101,20 +100,20 @@ def details(findings: Sequence[Finding]) -> dict[str, str]:
     return {flag: "; ".join(parts) for flag, parts in out.items()}
 
 
-def _conversions(source: Sequence[Quantity], target: Sequence[Quantity], free_s: list[int], free_t: list[int],
-                 sides: Sides) -> list[Finding]:
-    """Target amounts that restate a source amount in another system or currency."""
+def _conversions(source: Sequence[Quantity], target: Sequence[Quantity], free_s: list[int],
+                 free_t: list[int]) -> list[Finding]:
+    """Target amounts that restate a source amount in another system or currency: an unpaired
+    source amount, or one the target also keeps ("700 km (435 miles)")."""
     findings = []
     for ti in list(free_t):
         t = target[ti]
-        candidates = [si for si in free_s] + [si for si in range(len(source)) if si not in free_s]
-        for si in candidates:
+        for si in free_s + [si for si in range(len(source)) if si not in free_s]:
             s = source[si]
             result = converted(s, t)
             if result is None:
                 continue
             expected, checked = result
-            if any(t.value == x for x in (s.value,)) and s.kind is Kind.MONEY:
+            if t.value == s.value and s.kind is Kind.MONEY:
                 continue  # the same amount in another currency: a changed unit, not a conversion
             if not checked:
                 if expected == t.value:
@@ -358,7 +357,3 @@ def _soft(q: Quantity) -> str:
     if currency is not None:
         return f"{name} of {currency.plural}"
     return name
-
-
-def is_bare(q: Quantity) -> bool:
-    return bare(q)

@@ -165,9 +165,6 @@ class Phrases:
                 if end <= len(tokens) and all(tokens[i + 1 + k].key == word for k, word in enumerate(rest)):
                     yield end, payload
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._by_first
-
     def first_keys(self) -> frozenset[str]:
         return frozenset(self._by_first)
 

@@ -60,7 +60,6 @@ class _Num(NamedTuple):
     weak: bool = False  # one, واحد: may be dropped
     scale: Decimal | None = None  # the last scale word's multiplier (7 million: 10**6)
     base: Decimal = ZERO  # the count before that scale (7)
-    words: bool = False  # written in words
     alternative: Decimal | None = None
     times: bool = False  # once, twice
     approximate: bool = False  # a dozen, a couple
@@ -79,7 +78,7 @@ class _Reader:
         self.concepts: dict[int, Concept] = {}  # token index → the concept a word names
         self._scan_markers()
 
-    # --- helpers ----------------------------------------------------------------------------
+    # --- looking around a token -------------------------------------------------------------
 
     def _scan_markers(self) -> None:
         """Where each marker word and concept word is, in one pass."""
@@ -371,7 +370,7 @@ class _Reader:
     def _chain(self, i: int) -> _Num | None:
         roman = self._roman(i)
         if roman is not None:
-            return _Num(Decimal(roman), i, i + 1, ordinal=True, weak=roman <= 2, words=True)
+            return _Num(Decimal(roman), i, i + 1, ordinal=True, weak=roman <= 2)
         first = self._word(i)
         if first is None:
             return None
@@ -382,7 +381,7 @@ class _Reader:
             nxt = self._word(i + 1)
             if nxt is None or nxt[0].role not in ("hundred", "scale", "half") or nxt[0].form == "ordinal":
                 if nxt is not None and nxt[0].role == "digit" and self._key(i + 1) == "couple":
-                    return _Num(TWO, i, i + 2, weak=True, words=True, approximate=True)
+                    return _Num(TWO, i, i + 2, weak=True, approximate=True)
                 return None
         if tok.kind == "num":
             return self._digits(i)
@@ -418,8 +417,8 @@ class _Reader:
             return None
         weak = chain.weak or (chain.ordinal and chain.value() <= 2 and chain.scale is None)
         times = word.role == "times" if chain.words == 1 else False
-        return _Num(chain.value(), i, j, chain.ordinal, weak, chain.scale, chain.base, True, None, times,
-                    chain.scale == 12)
+        return _Num(chain.value(), i, j, chain.ordinal, weak, chain.scale, chain.base, times=times,
+                    approximate=chain.scale == 12)  # a dozen
 
     def _roman(self, i: int) -> int | None:
         """A Roman numeral after a name: Louis XIV, World War II, Mohammed VI."""
