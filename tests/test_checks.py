@@ -120,7 +120,7 @@ def test_dates_and_converted_flags_follow_numbers_in_the_flag_order() -> None:
         ("استمر حصار المستشفى 3 ساعات.", "The siege of the hospital lasted 3 days.",
          {checks.NUMBERS: "unit: 3 hours in the Arabic, 3 days in the English"}),
         ("يبعد الموقع 10 كيلومترات عن الحدود.", "The site is 6.2 miles from the border.",
-         {checks.CONVERTED: "converted: 10 km ≈ 6.2 miles"}),
+         {checks.CONVERTED: "10 km ≈ 6.2 miles"}),
         ("أعلن الوزير أمس الأربعاء خطة جديدة.", "The minister announced a new plan on Thursday.",
          {checks.DATES: "Wednesday in the Arabic is missing; Thursday is not in the Arabic"}),
         ("قال الوزير إن الاجتماع مهم.", "The minister said the the the meeting is important.",

@@ -3,7 +3,7 @@ editor's words.
 
 Quantities are paired first when they say the same thing (:func:`~translate.numbers.normalise.same`),
 then loosely (a bare number against the same number with a unit). What is left is explained:
-a restatement in another system (``converted: 10 km ≈ 6.2 miles``, its own flag), a wrong
+a restatement in another system (the ``converted`` flag: ``10 km ≈ 6.2 miles``), a wrong
 conversion, a changed unit (``unit: 3 hours in the Arabic, 3 days in the English``), a dropped
 sign, numbers that traded places, or plain values missing and added. Optional quantities (one,
 first, half, today, a Hijri day) are reported only when the other side has a different one of
@@ -118,9 +118,9 @@ def _conversions(source: Sequence[Quantity], target: Sequence[Quantity], free_s:
             if not checked:
                 if expected == t.value:
                     continue
-                findings.append(Finding(CONVERTED, f"converted: {show(s)} ≈ {show(t)} (exchange rate not checked)"))
+                findings.append(Finding(CONVERTED, f"{show(s)} ≈ {show(t)} (exchange rate not checked)"))
             elif conversion_holds(expected, t.value, _dimension(t)):
-                findings.append(Finding(CONVERTED, f"converted: {show(s)} ≈ {show(t)}"))
+                findings.append(Finding(CONVERTED, f"{show(s)} ≈ {show(t)}"))
             elif t.value == s.value:
                 continue  # 10 km and 10 miles: a changed unit
             else:
