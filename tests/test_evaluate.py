@@ -161,7 +161,7 @@ def test_flag_precision_per_flag() -> None:
     assert table["repetition"] == {"count": 0, "mean_chrf_flagged": None, "mean_chrf_unflagged": 1105 / 20,
                                    "in_worst_decile": None, "worst_decile_caught": 0.0}
     assert table["any"]["count"] == 5
-    assert list(table) == ["numbers", "dates", "untranslated", "length", "repetition", "truncated",
+    assert list(table) == ["numbers", "dates", "converted", "untranslated", "length", "repetition", "truncated",
                            "low_confidence", "glossary", "any"]
 
 

@@ -1,9 +1,11 @@
 """Fidelity checks on a (source, translation) pair: each flag that applies, with a short detail
 saying what is wrong.
 
-The numbers and dates checks compare what :mod:`translate.numbers` reads from each side; the
-others look at the translation itself (Arabic left in, an implausible length, a loop), at how
-the translation ended and at the model's confidence. The glossary flag is raised by
+The numbers, dates and converted checks compare the typed quantities :mod:`translate.numbers`
+reads from each side (a restatement in another unit system or currency is ``converted``, a
+note for the editor rather than an error); the others look at the translation itself (Arabic
+left in, an implausible length, a loop), at how the translation ended and at the model's
+confidence. The glossary flag is raised by
 :mod:`translate.glossary`; it is listed here so that every flag has its place in
 :data:`ALL_FLAGS`.
 """
@@ -16,18 +18,16 @@ from collections import Counter
 
 from translate.config import MIN_SCORE
 from translate.glossary import GLOSSARY
-from translate.numbers import date_detail, number_detail, read
+from translate.numbers import CONVERTED, DATES, NUMBERS, check_pair
 from translate.script import ARABIC_LETTER, ARABIC_WORD
 from translate.text import normalize
 
-NUMBERS = "numbers"
-DATES = "dates"
 UNTRANSLATED = "untranslated"
 LENGTH = "length"
 REPETITION = "repetition"
 TRUNCATED = "truncated"
 LOW_CONFIDENCE = "low_confidence"
-ALL_FLAGS = (NUMBERS, DATES, UNTRANSLATED, LENGTH, REPETITION, TRUNCATED, LOW_CONFIDENCE, GLOSSARY)
+ALL_FLAGS = (NUMBERS, DATES, CONVERTED, UNTRANSLATED, LENGTH, REPETITION, TRUNCATED, LOW_CONFIDENCE, GLOSSARY)
 
 _MIN_CHARS_FOR_LENGTH = 25
 LENGTH_BOUNDS = (0.5, 3.0)  # English characters per Arabic character; news usually 1.0 - 1.6
@@ -79,10 +79,11 @@ def check(source: str, target: str, *, truncated: bool = False, score: float = 0
           min_score: float = MIN_SCORE) -> dict[str, str]:
     """Every flag that applies to one translated piece, in :data:`ALL_FLAGS` order, each with a
     short detail saying what is wrong."""
-    ours, theirs = read(source), read(target)
+    quantities = check_pair(source, target)
     found = {
-        NUMBERS: number_detail(ours, theirs),
-        DATES: date_detail(ours, theirs),
+        NUMBERS: quantities.get(NUMBERS, ""),
+        DATES: quantities.get(DATES, ""),
+        CONVERTED: quantities.get(CONVERTED, ""),
         UNTRANSLATED: untranslated_words(source, target),
         LENGTH: (f"English is {len(target) / max(1, len(source)):.1f}× the Arabic length"
                  if length_off(source, target) else ""),
