@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from translate.config import FILE_MAX_BYTES, FILES_PER_UPLOAD, QUEUE_SIZE, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
 from web.service import Service
+from web.uploads import UploadGuard
 
 if TYPE_CHECKING:
     import fastapi
@@ -270,8 +271,10 @@ def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]]
             blocks, css = build_app(service, max_queue=max_queue), css or CSS
         gr.mount_gradio_app(app, blocks, path="/", auth=auth, max_file_size=FILE_MAX_BYTES, css=css,
                             footer_links=["api"], show_error=True)
+        mounted = next(route.app for route in app.routes if getattr(route, "path", None) == "")
+        app.add_middleware(UploadGuard, uploads=service.uploads, upload_paths=UPLOAD_PATHS,
+                           folder=mounted.uploaded_file_dir)
         if auth:
-            mounted = next(route.app for route in app.routes if getattr(route, "path", None) == "")
             app.add_middleware(LoginGate, gradio_app=mounted)
             app.add_middleware(LoginThrottle)
     app.add_middleware(BodyLimit)

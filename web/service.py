@@ -16,6 +16,7 @@ from translate.config import ARTICLE_MAX_CHARS, ARTICLE_MAX_TOKENS, QUEUE_SIZE, 
 from translate.errors import TranslateError
 from translate.text import check_article
 from translate.translator import Translator
+from web.uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class Busy(TranslateError):
 
 class Service:
     """The translator and summariser of one run configuration, a turn-taking slot for using them,
-    and a scratch folder for request files."""
+    a scratch folder for request files, and the files clients uploaded (:attr:`uploads`)."""
 
     def __init__(self, translator: Translator, summarizer: Summarizer | None, *, config: RunConfig | None = None,
                  max_waiting: int = QUEUE_SIZE) -> None:
@@ -34,6 +35,7 @@ class Service:
         self.summarizer = summarizer
         self.config = config or RunConfig.resolved(summary=summarizer is not None)
         self.workdir = Path(tempfile.mkdtemp(prefix="khabar-app-"))
+        self.uploads = Uploads()
         self.max_waiting = max_waiting
         self._turn = threading.Lock()
         self._count = threading.Lock()
