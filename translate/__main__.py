@@ -11,7 +11,7 @@ from pathlib import Path
 from translate.config import CLI_MAX_CHARS, FILE_MAX_BYTES, RunConfig, add_arguments, config_from_parser, signature
 from translate.encodings import decode
 from translate.errors import TranslateError
-from translate.files import read_named_file
+from translate.files import read_named_file, read_standard_input
 from translate.progress import terminal_progress
 from translate.text import check_article
 from translate.translator import Translation, Translator
@@ -29,9 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def read_input(source: str) -> str:
-    """The text of a file, or of standard input for ``-``."""
+    """The text of a file, or of standard input for ``-`` (with the same byte limit)."""
     if source == "-":
-        return decode(sys.stdin.buffer.read(), name="Standard input")
+        return decode(read_standard_input(max_bytes=FILE_MAX_BYTES), name="Standard input")
     data = read_named_file(Path(source), what="file", max_bytes=FILE_MAX_BYTES,
                            folder_hint=" Use python -m translate.batch for folders.")
     return decode(data, name=f"'{source}'")
