@@ -370,6 +370,49 @@ def test_app_script_removes_its_temporary_files_when_stopped(memorised_marian, m
     assert list(uploads.iterdir()) == []
 
 
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_during_a_slow_translation_ends_the_app_at_once_and_answers_the_requests(
+        random_marian, tmp_path, stop: signal.Signals) -> None:
+    """A service manager's stop: the app ends within seconds though a long translation is running, the
+    API request in flight gets a JSON 503 and the page's request a message; no temporary file is left."""
+    temp, uploads = tmp_path / "tmp", tmp_path / "gradio"
+    temp.mkdir()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "KHABAR_BEAMS": "4", "TMPDIR": str(temp), "GRADIO_TEMP_DIR": str(uploads)}
+    process = subprocess.Popen([sys.executable, "app.py", "--model", str(random_marian), "--no-summary", "--port",
+                                str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # A model with random weights writes every sentence to its longest: minutes of work for this article.
+    article = "\n\n".join(factory.ARABIC_TEXTS[i % len(factory.ARABIC_TEXTS)] for i in range(200))
+    api: dict[str, httpx.Response] = {}
+    try:
+        wait_until_serving(process, url)
+        page = Client(url, verbose=False).submit(article, api_name="/translate")
+        asking = threading.Thread(target=lambda: api.setdefault("answer", httpx.post(
+            url + "translate", json={"q": article, "source": "ar", "target": "en"}, timeout=120)))
+        asking.start()
+        time.sleep(3)  # both requests are in flight: one translating, one waiting for its turn
+        assert process.poll() is None and "answer" not in api
+        stopped_at = time.monotonic()
+        process.send_signal(stop)
+        code = process.wait(timeout=60)
+        took = time.monotonic() - stopped_at
+        asking.join(30)
+        with pytest.raises(Exception, match=r"The server is shutting down: try again in a moment\."):
+            page.result(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = process.stdout.read().decode()
+    assert took < 10, f"the app took {took:.0f} s to stop\n{output}"
+    assert code == 0, output
+    assert api["answer"].status_code == 503
+    assert api["answer"].json() == {"error": "The server is shutting down: try again in a moment."}
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("khabar-")]
+    assert list(uploads.iterdir()) == []
+
+
 @pytest.mark.browser
 def test_login_page_works_in_a_real_browser(locked_server) -> None:
     import shutil

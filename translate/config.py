@@ -43,6 +43,7 @@ GLOSSARY_UPLOAD_MAX_ENTRIES = 10_000  # entries in a glossary file or table sent
 BODY_TIMEOUT_S = 60  # a request's whole body must arrive within this time (a slow client holds no connection longer)
 FAILURES_BEFORE_WAIT = 5  # failed logins, or wrong API keys, from one client before it must wait ...
 FAILURE_MAX_WAIT_S = 15 * 60  # ... 1 s after the 5th failure, doubling with each further one, at most this
+STOP_TIMEOUT_S = 5.0  # after SIGTERM or Ctrl-C the app has ended within this time (a translation running is abandoned)
 RAY_CONNECT_TIMEOUT_S = 30.0  # the batch job gives up reaching a Ray cluster (--address) after this long
 
 # --- thresholds, defined once ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ every sentence's score, flags and their details.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -35,7 +36,7 @@ from translate.config import (
 from translate.errors import TranslateError
 from translate.settings import setting
 from translate.text import has_arabic
-from web.service import Busy, Service
+from web.service import STOPPING, Busy, Service
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,17 @@ class LibreTranslateApi:
         self.keys = api_keys()
         self.downloads = Downloads()
 
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` on a worker thread. When the server begins to shut down meanwhile, the
+        request is answered 503 at once and the work is abandoned (the process does not wait for it)."""
+        work = asyncio.ensure_future(run_in_threadpool(function, *args))
+        while not work.done():
+            if self.service.stopping.is_set():
+                work.add_done_callback(_abandoned)
+                raise ApiError(503, STOPPING)
+            await asyncio.wait({work}, timeout=0.2)
+        return work.result()
+
     def authorise(self, fields: dict[str, Any]) -> None:
         if not self.keys:
             return
@@ -214,7 +226,7 @@ class LibreTranslateApi:
         fields, from_json = await request_fields(request)
         self.authorise(fields)
         texts, _ = texts_of(fields, from_json)
-        return [await run_in_threadpool(detect, "\n".join(texts))]
+        return [await self.run(detect, "\n".join(texts))]
 
     async def translate(self, request: Request) -> Any:
         fields, from_json = await request_fields(request)
@@ -227,10 +239,10 @@ class LibreTranslateApi:
         total = sum(len(text) for text in texts)
         if total > ARTICLE_MAX_CHARS:
             raise ApiError(400, f"Invalid request: request ({total}) exceeds text limit ({ARTICLE_MAX_CHARS})")
-        translations = await run_in_threadpool(self._translate, texts, form)
+        translations = await self.run(self._translate, texts, form)
         answer: dict[str, Any] = {"translatedText": [t for t, _ in translations] if is_list else translations[0][0]}
         if source == "auto":
-            detected = [await run_in_threadpool(detect, text) for text in texts]
+            detected = [await self.run(detect, text) for text in texts]
             answer["detectedLanguage"] = detected if is_list else detected[0]
         if _wants_alternatives(fields.get("alternatives")):
             answer["alternatives"] = [[] for _ in texts] if is_list else []
@@ -280,7 +292,7 @@ class LibreTranslateApi:
         data = await upload.read(FILE_MAX_BYTES + 1)
         if len(data) > FILE_MAX_BYTES:
             raise ApiError(400, f"Invalid request: the file is larger than the {FILE_MAX_BYTES:,}-byte limit")
-        output = await run_in_threadpool(self._translate_file, Path(filename), data)
+        output = await self.run(self._translate_file, Path(filename), data)
         name = self.downloads.add(output, f"{Path(filename).stem}.en{suffix}")
         return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{name}"}
 
@@ -298,6 +310,12 @@ class LibreTranslateApi:
         data, filename = taken
         disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
         return Response(data, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
+
+
+def _abandoned(work: asyncio.Future) -> None:
+    """Collect the outcome of work abandoned at shutdown, so that it is not reported as never retrieved."""
+    if not work.cancelled() and work.exception() is not None:
+        log.info("work abandoned at shutdown ended with %r", work.exception())
 
 
 def _wants_alternatives(value: Any) -> bool:

@@ -8,12 +8,14 @@ logins are throttled per client address, and without a login the page carries no
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -21,9 +23,9 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.config import FILE_MAX_BYTES, FILES_PER_UPLOAD, QUEUE_SIZE, REQUEST_MAX_BYTES
+from translate.config import FILE_MAX_BYTES, FILES_PER_UPLOAD, QUEUE_SIZE, REQUEST_MAX_BYTES, STOP_TIMEOUT_S
 from translate.errors import TranslateError
-from web.service import Service
+from web.service import STOPPING, Service
 from web.uploads import UploadGuard
 
 if TYPE_CHECKING:
@@ -318,11 +320,31 @@ def server_config(app: ASGIApp, *, host: str, port: int, **options: Any):
 def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
           temporary: Sequence[Path] = ()) -> int:
     """Serve ``app`` until SIGTERM or SIGINT (Ctrl-C), cleaning old request files on a timer; then
-    remove the service's scratch folder and the ``temporary`` folders. Returns the exit code (0)."""
+    remove the service's scratch folder and the ``temporary`` folders. Returns the exit code (0).
+
+    When the signal comes, the requests in flight are answered at once (503 in the HTTP API, a message
+    in the app), and the process has ended :data:`STOP_TIMEOUT_S` seconds later at the most: a
+    translation still running on a worker thread is abandoned rather than waited for."""
     import uvicorn
 
+    def clean_up() -> None:
+        service.close()
+        for folder in temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    class StoppingServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            if not service.stopping.is_set():
+                service.stop()
+                blocks = _gradio_blocks(app)
+                if blocks is not None:
+                    asyncio.get_running_loop().call_soon_threadsafe(end_events, blocks, STOPPING)
+                threading.Thread(target=_exit_after, args=(STOP_TIMEOUT_S, clean_up), name="khabar-stop",
+                                 daemon=True).start()
+            super().handle_exit(sig, frame)
+
     service.clean_every()
-    server = uvicorn.Server(server_config(app, host=host, port=port))
+    server = StoppingServer(server_config(app, host=host, port=port))
     # uvicorn shuts down gracefully on both signals, then raises the signal again with the handlers
     # that were there before: SIGINT's raises KeyboardInterrupt, this one raises Stopped.
     previous = signal.signal(signal.SIGTERM, _stop)
@@ -332,7 +354,38 @@ def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
         log.info("stopping (%s)", type(stop).__name__)
     finally:
         signal.signal(signal.SIGTERM, previous)
-        service.close()
-        for folder in temporary:
-            shutil.rmtree(folder, ignore_errors=True)
+        clean_up()
     return 0
+
+
+def _gradio_blocks(app: Any) -> gr.Blocks | None:
+    """The Gradio Blocks mounted at ``/`` in ``app``, if any."""
+    mounted = next((route.app for route in getattr(app, "routes", ()) if getattr(route, "path", None) == ""), None)
+    return mounted.get_blocks() if mounted is not None and hasattr(mounted, "get_blocks") else None
+
+
+def end_events(blocks: gr.Blocks, message: str) -> None:
+    """End every event of the app that is running or waiting with the error ``message``, so that the
+    editors' pages say why their request stopped (run on the event loop)."""
+    import gradio as gr
+    from gradio.server_messages import ProcessCompletedMessage
+    from gradio.utils import error_payload
+
+    queue = blocks._queue
+    running = [event for job in queue.active_jobs if job for event in job]
+    waiting = [event for line in queue.event_queue_per_concurrency_id.values() for event in line.queue]
+    payload = error_payload(gr.Error(message), True)
+    for event in running + waiting:
+        queue.send_message(event, ProcessCompletedMessage(output=payload, title="Error", success=False))
+
+
+def _exit_after(seconds: float, clean_up: Callable[[], None]) -> None:
+    """End the process ``seconds`` from now unless it has ended by then (a request still running on a
+    worker thread would keep it alive until it finished), after ``clean_up``."""
+    time.sleep(seconds)
+    log.warning("requests still running after %g s are abandoned: stopping now", seconds)
+    clean_up()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -21,6 +21,9 @@ from web.uploads import Uploads
 log = logging.getLogger(__name__)
 
 
+STOPPING = "The server is shutting down: try again in a moment."
+
+
 class Busy(TranslateError):
     """Too many requests are already waiting for the models."""
 
@@ -42,6 +45,7 @@ class Service:
         self._waiting = 0
         self._stop = threading.Event()
         self._cleaner: threading.Thread | None = None
+        self.stopping = threading.Event()  # set by stop(): the server is shutting down
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Service:
@@ -54,6 +58,16 @@ class Service:
         self.translator.engine  # noqa: B018 - property that loads the model
         if self.summarizer is not None:
             self.summarizer.loaded.model  # noqa: B018
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request holds or waits for the turn on the models."""
+        with self._count:
+            return self._waiting > 0
+
+    def stop(self) -> None:
+        """Say that the server is shutting down: requests in flight are answered at once (:data:`STOPPING`)."""
+        self.stopping.set()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -112,5 +126,6 @@ class Service:
 
     def close(self) -> None:
         """Stop the clean-up timer and remove every file the service made."""
+        self.stop()
         self._stop.set()
         shutil.rmtree(self.workdir, ignore_errors=True)
