@@ -25,6 +25,7 @@ from translate.config import (
     UPLOAD_TYPES,
     add_arguments,
     config_from_parser,
+    public_url,
 )
 from translate.glossary import COLUMNS
 from translate.settings import setting
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_parser(parser, args)
     try:
         auth = accounts_from_env()
+        public_url()  # a bad KHABAR_PUBLIC_URL stops the app here, in one line
         host, port = setting("host", args.host, "127.0.0.1"), setting("port", args.port, 7860)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)

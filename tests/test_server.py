@@ -20,9 +20,9 @@ from gradio_client.utils import Status
 
 from translate import Translator
 from translate import testing as factory
-from translate.config import FILE_MAX_BYTES, REQUEST_MAX_BYTES
+from translate.config import FAILURES_BEFORE_WAIT, FILE_MAX_BYTES, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
-from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app, server_config
+from web.server import accounts_from_env, body_limit, create_app, server_config
 from web.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,8 +193,8 @@ def test_failed_logins_are_throttled_per_address(service) -> None:
 
 def check_throttle(locked_server: str) -> None:
     statuses = [login(locked_server, "editor", f"guess {i}").status_code for i in range(100)]
-    assert statuses[:LOGIN_FREE_FAILURES] == [400] * LOGIN_FREE_FAILURES
-    assert statuses[LOGIN_FREE_FAILURES] == 429
+    assert statuses[:FAILURES_BEFORE_WAIT] == [400] * FAILURES_BEFORE_WAIT
+    assert statuses[FAILURES_BEFORE_WAIT] == 429
     assert statuses.count(429) > 80
     refused = login(locked_server, "editor", " pass word ")
     assert refused.status_code == 429
@@ -210,12 +210,12 @@ def test_behind_a_proxy_logins_are_throttled_per_forwarded_client(service) -> No
                              headers={"X-Forwarded-For": client}).status_code
 
     with live(create_app(service, auth=[("editor", "secret")])) as url:
-        guesses = [attempt(url, f"guess {i}", "203.0.113.7") for i in range(LOGIN_FREE_FAILURES + 1)]
-        assert guesses == [400] * LOGIN_FREE_FAILURES + [429]  # this machine is a trusted proxy by default
+        guesses = [attempt(url, f"guess {i}", "203.0.113.7") for i in range(FAILURES_BEFORE_WAIT + 1)]
+        assert guesses == [400] * FAILURES_BEFORE_WAIT + [429]  # this machine is a trusted proxy by default
         assert attempt(url, "secret", "203.0.113.8") == 200  # another client behind the same proxy
         assert attempt(url, "secret", "203.0.113.7") == 429
         spoofed = [attempt(url, f"guess {i}", f"198.51.100.{i}", via="127.0.0.6")
-                   for i in range(LOGIN_FREE_FAILURES + 1)]
+                   for i in range(FAILURES_BEFORE_WAIT + 1)]
         assert spoofed[-1] == 429  # an untrusted client cannot name a new address for each try
 
 
@@ -228,7 +228,8 @@ def test_without_login_the_page_is_only_the_login_page(locked_server) -> None:
         assert page.status_code == 200 and "window.gradio_api_info = {};" in page.text
         assert not [word for word in PRIVATE if word in page.text]
         for path, status in [("config", 401), ("info", 404), ("gradio_api/info", 401), ("gradio_api/openapi.json", 401),
-                             ("gradio_api/info?all_endpoints=1", 401), ("?view=api", 200)]:
+                             ("gradio_api/info?all_endpoints=1", 401), ("?view=api", 200), ("openapi.json", 401),
+                             ("docs", 401), ("redoc", 401)]:
             answer = client.get(locked_server + path)
             assert answer.status_code == status, (path, answer.status_code)
             assert not [word for word in PRIVATE if word in answer.text]
@@ -236,6 +237,7 @@ def test_without_login_the_page_is_only_the_login_page(locked_server) -> None:
         page = client.get(locked_server)
         assert "Translate an Arabic article" in page.text  # logged in: the page describes its API again
         assert client.get(locked_server + "config").status_code == 200
+        assert client.get(locked_server + "openapi.json").status_code == 200
 
 
 def test_client_logs_in_and_translates(locked_server) -> None:

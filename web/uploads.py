@@ -133,15 +133,18 @@ async def _answer(send: Send, status: int, message: str) -> None:
 
 class UploadGuard:
     """Remember what the upload routes (``upload_paths``) hand out inside ``folder``, and answer 403 with
-    :data:`REFUSED` to any other request whose body is JSON naming a file they did not hand out. A body
-    that is not JSON goes on as it came (the app refuses it); JSON nested too deeply to read gets 400."""
+    :data:`REFUSED` to any other request (but those to ``other_paths``, which read no files) whose body is
+    JSON naming a file they did not hand out. A body that is not JSON goes on as it came (the app refuses
+    it); JSON nested too deeply to read gets 400."""
 
-    def __init__(self, app: ASGIApp, uploads: Uploads, upload_paths: Iterable[str], folder: str | Path) -> None:
+    def __init__(self, app: ASGIApp, uploads: Uploads, upload_paths: Iterable[str], folder: str | Path,
+                 other_paths: Iterable[str] = ()) -> None:
         self.app, self.uploads, self.upload_paths = app, uploads, frozenset(upload_paths)
-        self.folder = Path(os.path.realpath(folder))
+        self.folder, self.other_paths = Path(os.path.realpath(folder)), frozenset(other_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if (scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS")
+                or scope["path"] in self.other_paths):
             await self.app(scope, receive, send)
         elif scope["path"] in self.upload_paths:
             await self.app(scope, receive, self._recording(send))
