@@ -320,7 +320,7 @@ class Glossary:
         """The entries whose terms occur in ``arabic`` (with attached particles, never inside a
         longer word), each once, in order of first appearance."""
         found: dict[Entry, None] = {}
-        for *_, entry in self._matches(fold(normalize(arabic), ta_marbuta=self.fold_ta_marbuta)):
+        for *_, entry in self._scan(_SPACE.sub(" ", fold(normalize(arabic), ta_marbuta=self.fold_ta_marbuta))):
             found.setdefault(entry, None)
         return list(found)
 
@@ -329,9 +329,14 @@ class Glossary:
         particles, entry). A term starts after a character that is not a letter or digit (or at the
         start), with the first particles that let a term follow, and is the longest such term that
         no letter or digit follows."""
+        text, where = _collapse_spaces(folded)
+        for start, end, prefix, entry in self._scan(text):
+            yield where[start], where[end], prefix, entry
+
+    def _scan(self, text: str) -> Iterator[tuple[int, int, str, Entry]]:
+        """:meth:`_matches` in a text whose whitespace runs are single spaces."""
         if not self._terms:
             return
-        text, where = _collapse_spaces(folded)
         bounds = [match.start() for match in _NOT_WORD.finditer(text)] + [len(text)]
         done = 0
         for start in [0, *(bound + 1 for bound in bounds[:-1])]:
@@ -340,7 +345,7 @@ class Glossary:
             found = self._term_at(text, start, bounds)
             if found is not None:
                 end, prefix, entry = found
-                yield where[start], where[end], prefix, entry
+                yield start, end, prefix, entry
                 done = end
 
     def _term_at(self, text: str, start: int, bounds: list[int]) -> tuple[int, str, Entry] | None:
