@@ -11,7 +11,7 @@ import shutil
 import sys
 
 from translate import TranslateError
-from translate.config import add_arguments, config_from_parser, setting
+from translate.config import add_arguments, config_from_parser, public_url, setting
 from web.service import Service
 from web.ui import CSS, build_app
 
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_parser(parser, args)
     try:
         auth = accounts_from_env()
+        public_url()  # a bad KHABAR_PUBLIC_URL stops the app here, in one line
         host, port = setting("host", args.host, "127.0.0.1"), setting("port", args.port, 7860)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)

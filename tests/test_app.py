@@ -257,7 +257,9 @@ def test_names_holding_unicode_line_breaks_keep_their_records(served, tmp_path, 
     name = f"a{odd}b.txt"
     (tmp_path / name).write_text(P[0][0], encoding="utf-8")
     (tmp_path / "plain.txt").write_text(P[1][0], encoding="utf-8")
-    files, status = handlers.translate_files(service, [str(tmp_path / name), str(tmp_path / "plain.txt")], False)
+    paths = [str(tmp_path / name), str(tmp_path / "plain.txt")]
+    service.uploads.add(paths)  # as the upload route does: the handler reads only files uploaded here
+    files, status = handlers.translate_files(service, paths, False)
     assert status == "2 of 2 files translated."
     with zipfile.ZipFile(files[0]) as archive:
         assert archive.read(f"a{odd}b.en.txt").decode() == P[0][1] + "\n"

@@ -255,3 +255,55 @@ def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served
         edit_cell(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
         expect(review.get_by_test_id("cell-1-4")).to_have_text("", timeout=60_000)
         expect(page.locator("#review-status")).to_contain_text("4 sentences, 0 to double-check. 1 edited.")
+
+
+def test_an_uploaded_glossary_is_built_before_the_turn_on_the_models_and_freed_after(served, tmp_path,
+                                                                                    monkeypatch) -> None:
+    """A glossary upload never holds the models: while another request has them, a glossary over the
+    entry limit is refused at once; and once a request ends, its glossary is gone from memory."""
+    import gc
+    import threading
+    import weakref
+
+    import gradio as gr
+    from test_glossary import big_glossary
+
+    from translate.config import GLOSSARY_UPLOAD_MAX_ENTRIES
+    from web.ui import bound, taking_turns
+
+    _, service = served
+    article, house, huge = tmp_path / "story.txt", tmp_path / "house.tsv", tmp_path / "huge.tsv"
+    article.write_text(ARTICLE, encoding="utf-8")
+    house.write_text("\n".join(HOUSE_STYLE) + "\n", encoding="utf-8")
+    huge.write_bytes(big_glossary(GLOSSARY_UPLOAD_MAX_ENTRIES + 1))
+    service.uploads.add([str(article), str(house), str(huge)])  # as the upload route does
+    files_tab = taking_turns(service, bound(handlers.translate_files, service))
+    outcome: list[str] = []
+
+    def refused_while_the_models_are_busy() -> None:
+        try:
+            files_tab([str(article)], False, str(huge))
+        except gr.Error as error:
+            outcome.append(error.message)
+
+    with service.slot():  # another request holds the models
+        attempt = threading.Thread(target=refused_while_the_models_are_busy, daemon=True)
+        attempt.start()
+        attempt.join(60)
+        assert not attempt.is_alive(), "the glossary waited for the models"
+    assert outcome == [f"Glossary huge.tsv holds more than {GLOSSARY_UPLOAD_MAX_ENTRIES:,} entries: the limit for a "
+                       "glossary sent with a request. Send the terms of these articles only, or make it the "
+                       "server's own glossary."]
+    built: list[weakref.ref] = []
+    parse = Glossary.parse.__func__
+
+    def watched(cls, *args, **kwargs):
+        glossary = parse(cls, *args, **kwargs)
+        built.append(weakref.ref(glossary))
+        return glossary
+
+    monkeypatch.setattr(Glossary, "parse", classmethod(watched))
+    _, status = files_tab([str(article)], False, str(house))
+    assert status == "1 of 1 files translated." and len(built) == 1
+    gc.collect()
+    assert built[0]() is None  # the request's glossary went with the request

@@ -119,3 +119,47 @@ def test_the_version_in_every_output_is_the_projects() -> None:
 
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8")
     assert re.findall(r'^version = "(.+)"$', pyproject, re.MULTILINE) == [VERSION]
+
+
+# Run through a small parent that reports its children's peak memory: a child forked from pytest
+# itself would count pytest's own memory in its peak.
+MEASURED = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
+def peak_memory_of(module: str, data: bytes) -> tuple[int, str, int]:
+    """Run ``python -m MODULE -`` with ``data`` piped to its standard input; its exit code, its error
+    output and its peak resident memory in bytes."""
+    import threading
+
+    process = subprocess.Popen([sys.executable, "-c", MEASURED, sys.executable, "-m", module, "-"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+                               env=os.environ.copy())
+
+    def feed() -> None:
+        try:
+            for start in range(0, len(data), 1 << 20):
+                process.stdin.write(data[start:start + (1 << 20)])
+            process.stdin.close()
+        except (BrokenPipeError, ValueError):  # the command stopped reading: what it should do
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    error = process.stderr.read()
+    process.wait(timeout=300)
+    writer.join(30)
+    *said, peak = error.decode().strip().splitlines()
+    return process.returncode, "\n".join(said), int(peak) * 1024
+
+
+@pytest.mark.parametrize("module", ["translate", "summarize"])
+def test_standard_input_is_read_with_the_file_limit_and_bounded_memory(module: str) -> None:
+    from translate.config import FILE_MAX_BYTES
+
+    code, error, baseline = peak_memory_of(module, b"x")
+    assert (code, error.strip()) == (1, "error: The input does not look like Arabic text: this tool translates "
+                                        "Arabic into English.")
+    code, error, peak = peak_memory_of(module, b"\0" * (64 * 2**20))  # 64 MB of zeros down a pipe
+    assert (code, error.strip()) == (1, f"error: Standard input is larger than the {FILE_MAX_BYTES:,}-byte limit.")
+    assert peak - baseline < 4 * FILE_MAX_BYTES, f"{(peak - baseline) / 2**20:.0f} MB more than for one byte"

@@ -378,3 +378,134 @@ def test_the_starter_glossary_loads_and_every_entry_gives_its_source() -> None:
     assert [e.english for e in glossary.find("التقى بوتين الأمين العام للأمم المتحدة في القاهرة")] == [
         "Putin", "United Nations", "Cairo"]
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", glossary.digest)
+
+
+# --- large and hostile glossaries ---------------------------------------------------------------------
+
+def oracle_matches(glossary: Glossary, folded: str) -> list[tuple[int, int, str, str]]:
+    """The terms in ``folded`` as one regular expression finds them (the rule the matcher follows):
+    after no letter or digit, the first particles that let a term follow, the longest term, then no
+    letter or digit. Fine for a few terms, too slow to build for many."""
+    from translate.glossary import _has_article, _key
+
+    with_article, others = set(), set()
+    for entry in glossary.entries:
+        for spelling in entry.arabic:
+            key = _key(spelling, glossary.fold_ta_marbuta)
+            (with_article if _has_article(spelling) else others).add(key[2:] if _has_article(spelling) else key)
+
+    def alternatives(keys: set[str]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, key.split(" "))) for key in sorted(keys, key=len, reverse=True))
+
+    branches = []
+    if with_article:
+        branches.append(f"(?P<p1>[وف]?(?:[بك]?ال|لل))(?P<t1>{alternatives(with_article)})")
+    if others:
+        branches.append(f"(?P<p2>[وف]?(?:[بك]?ال|لل|[بكل])?)(?P<t2>{alternatives(others)})")
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+    found = []
+    for match in pattern.finditer(folded):
+        prefix, term = (match["p1"], "ال" + match["t1"]) if match["t1"] is not None else (match["p2"], match["t2"])
+        found.append((match.start(), match.end(), prefix, glossary._by_key[re.sub(r"\s+", " ", term)].english))
+    return found
+
+
+def random_texts(glossary_rows: list[list[str]], count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    terms = [spelling for row in glossary_rows for spelling in row[0].split("|")]
+    particles = ["", "", "و", "ف", "ب", "ك", "ل", "ال", "لل", "وال", "بال", "فبال", "ولل", "م"]
+    fillers = ["قال", "في", "و", "ال", "الأمم", "حزب", "كيم جونغ", "أمس", "،", ".", "«", "»", "(", ")", "3", "x"]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            word = rng.choice(terms) if rng.random() < 0.5 else rng.choice(fillers)
+            ending = rng.choice(["", "", "ي", "ة", "ون", "ـ"]) if rng.random() < 0.3 else ""
+            word = rng.choice(particles) + word + ending
+            parts.append(word + rng.choice([" ", " ", "  ", "\n", "، ", "", "\t"]))
+        texts.append("".join(parts))
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3], ids=["seed-1", "seed-2", "seed-3"])
+def test_the_matcher_finds_what_one_regular_expression_finds(seed: int) -> None:
+    rows = [*GLOSSARY_ROWS, ["البيت الأبيض", "White House"], ["بيت", "house"], ["كيم", "Kim"],
+            ["جونغ أون", "Jong Un"], ["(داعش)", "ISIS"], ["الله", "God"], ["ولي العهد", "crown prince"]]
+    glossary = Glossary.from_rows(rows)
+    for text in random_texts(rows, 400, seed):
+        folded = fold(text)
+        mine = [(start, end, prefix, entry.english) for start, end, prefix, entry in glossary._matches(folded)]
+        assert mine == oracle_matches(glossary, folded), text
+
+
+@pytest.mark.parametrize("letters", [500, 100_000], ids=["500 letters", "100,000 letters"])
+def test_a_very_long_term_is_found_like_any_other(letters: int) -> None:
+    term = "ب" * letters
+    glossary = Glossary.from_rows([[term, "B"], ["ب" * (letters - 1) + " ت", "BT"]])
+    assert [e.english for e in glossary.find(f"قال و{term} أمس")] == ["B"]
+    assert [e.english for e in glossary.find(f"قال {term}ي أمس")] == []  # inside a longer word
+    assert [e.english for e in glossary.find(f"قال {term[1:]} ت أمس")] == ["BT"]
+    assert glossary.fix_arabic(f"قال {term}.") == f"قال {term}."
+
+
+def test_a_csv_field_over_the_csv_modules_limit_is_an_error_naming_its_line(tmp_path) -> None:
+    import csv
+
+    path = tmp_path / "long.csv"
+    path.write_text("بوتين,Putin\n" + "كيم," + "K" * (csv.field_size_limit() + 1) + "\n", encoding="utf-8")
+    with pytest.raises(TranslateError, match=r"^Glossary long\.csv, line 2: a field is longer than 131,072 "
+                                             r"characters\.$"):
+        Glossary.load(path)
+
+
+def big_glossary(entries: int) -> bytes:
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    rows = []
+    for i in range(entries):
+        word = "".join(letters[(i // 28 ** k) % 28] for k in range(4))
+        rows.append(f"مصطلح {word} طويل\tTerm {i}\tVariant {i}|Other {i}")
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def test_an_uploaded_glossary_over_the_entry_limit_is_refused_before_it_is_built() -> None:
+    import tracemalloc
+
+    from translate.config import GLOSSARY_UPLOAD_MAX_ENTRIES
+
+    data = big_glossary(191_000)  # the size of a 9.9 MB newsroom export
+    tracemalloc.start()
+    try:
+        with pytest.raises(TranslateError, match=r"^Glossary big\.tsv holds more than 10,000 entries: the limit "):
+            Glossary.parse(data, name="big.tsv", max_entries=GLOSSARY_UPLOAD_MAX_ENTRIES)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(f"refusing a {len(data) / 1e6:.1f} MB glossary held at most {peak / 1e6:.1f} MB")
+    assert peak < 8 * len(data), f"{peak / 1e6:.0f} MB held to refuse a {len(data) / 1e6:.0f} MB file"
+    within = Glossary.parse(big_glossary(GLOSSARY_UPLOAD_MAX_ENTRIES), name="ok.tsv",
+                            max_entries=GLOSSARY_UPLOAD_MAX_ENTRIES)
+    assert len(within) == GLOSSARY_UPLOAD_MAX_ENTRIES
+    term = big_glossary(29).decode("utf-8").splitlines()[28].split("\t")[0]
+    assert [e.english for e in within.find(f"قال {term} أمس")] == ["Term 28"]
+    over = big_glossary(GLOSSARY_UPLOAD_MAX_ENTRIES + 1)
+    assert len(Glossary.parse(over, name="server.tsv")) == GLOSSARY_UPLOAD_MAX_ENTRIES + 1  # the server's own: any
+
+
+def test_a_glossary_leaves_nothing_behind_once_dropped(tmp_path) -> None:
+    import gc
+    import tracemalloc
+
+    path = tmp_path / "house.tsv"
+    path.write_bytes(big_glossary(3_000))
+    tracemalloc.start()
+    try:
+        glossary = Glossary.load(path)
+        assert [e.english for e in glossary.find("قال مصطلح ابتث طويل")] == []
+        del glossary
+        gc.collect()
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < peak / 50, f"{held / 1e6:.2f} MB still held of {peak / 1e6:.2f} MB"  # no compiled pattern kept

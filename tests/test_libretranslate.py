@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import time
 from collections.abc import Iterator
 
 import docx
@@ -136,6 +137,8 @@ def test_translate_file_then_download_once(url, name: str, data: bytes, expected
 
 
 LONG = "ق" * (ARTICLE_MAX_CHARS + 1)
+NOT_A_NUMBER = {"error": "Invalid request: alternatives must be a number"}
+UNSEEN = "وصل الوفد إلى العاصمة صباح اليوم."  # a sentence no test translates: one that did would be cached
 ERRORS = [
     ("missing-q", "post", "/translate", {"json": {"source": "ar", "target": "en"}}, 400,
      {"error": "Invalid request: missing q parameter"}),
@@ -163,14 +166,34 @@ ERRORS = [
      {"error": f".xlsx file format is not supported (use {', '.join(UPLOAD_TYPES)})"}),
     ("no-file", "post", "/translate_file", {"data": {"source": "ar", "target": "en"}}, 400,
      {"error": "Invalid request: missing file parameter"}),
+    ("deeply-nested-json", "post", "/translate", {"content": b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+                                                  "headers": {"content-type": "application/json"}}, 400,
+     {"error": "Invalid request: the JSON body is nested too deeply"}),
+    ("alternatives-infinity", "post", "/translate", {
+        "content": b'{"q": "%s", "source": "ar", "target": "en", "alternatives": Infinity}' % UNSEEN.encode(),
+        "headers": {"content-type": "application/json"}}, 400, NOT_A_NUMBER),
+    ("alternatives-1e400", "post", "/translate", {
+        "content": b'{"q": "%s", "source": "ar", "target": "en", "alternatives": 1e400}' % UNSEEN.encode(),
+        "headers": {"content-type": "application/json"}}, 400, NOT_A_NUMBER),
+    ("33-form-fields", "post", "/translate", {"data": {f"f{i}": "x" for i in range(33)}}, 400,
+     {"error": "Invalid request: Too many fields. Maximum number of fields is 32."}),
+    ("33-multipart-fields", "post", "/translate", {"files": {f"f{i}": (None, "x") for i in range(33)}}, 400,
+     {"error": "Invalid request: Too many fields. Maximum number of fields is 32."}),
+    ("two-files", "post", "/translate_file", {"files": [("file", ("a.txt", P[0][0].encode())),
+                                                        ("file", ("b.txt", P[1][0].encode()))],
+                                              "data": {"source": "ar", "target": "en"}}, 400,
+     {"error": "Invalid request: Too many files. Maximum number of files is 1."}),
 ]
 
 
 @pytest.mark.parametrize(("method", "path", "request_args", "status", "body"), [e[1:] for e in ERRORS],
                          ids=[e[0] for e in ERRORS])
-def test_errors_have_libretranslates_status_and_body(url, method, path, request_args, status, body) -> None:
+def test_errors_have_libretranslates_status_and_body(url, translator, method, path, request_args, status,
+                                                     body) -> None:
+    cached = len(translator.cache)
     answer = getattr(httpx, method)(f"{url}{path}", timeout=60, **request_args)
     assert answer.status_code == status, answer.text
+    assert len(translator.cache) == cached  # refused before any translation
     if body is None:
         assert set(answer.json()) == {"error"} and "Arabic" in answer.json()["error"]
     else:
@@ -267,3 +290,107 @@ def test_the_api_applies_the_apps_checks_after_normalising(url) -> None:
     answer = httpx.post(f"{url}/translate", json={"q": expanding, "source": "ar", "target": "en"}, timeout=60)
     assert answer.status_code == 400
     assert "100,000" in answer.json()["error"]
+
+
+def test_a_list_is_limited_by_its_whole_length_once_normalised(url, translator) -> None:
+    cached = len(translator.cache)
+    answer = httpx.post(f"{url}/translate", json={"q": ["ﷺ" * 2_500] * 20, "source": "ar", "target": "en"},
+                        timeout=60)  # 50,000 characters that normalise into 900,000
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "Invalid request: request (900,000 characters once normalised: ligatures such "
+                                      "as ﷺ expand into whole words) exceeds text limit (100000)"}
+    assert len(translator.cache) == cached  # refused before any sentence was translated
+
+
+def from_address(address: str) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60)
+
+
+def test_wrong_api_keys_are_throttled_per_client_address(keyed_url) -> None:
+    from translate.config import FAILURES_BEFORE_WAIT
+
+    data = {"q": P[3][0], "source": "ar", "target": "en"}
+    with from_address("127.0.0.7") as guesser:
+        statuses = [guesser.post(f"{keyed_url}/translate", data=data | {"api_key": f"guess {i}"}).status_code
+                    for i in range(FAILURES_BEFORE_WAIT + 20)]
+        assert statuses[:FAILURES_BEFORE_WAIT] == [403] * FAILURES_BEFORE_WAIT
+        assert statuses[FAILURES_BEFORE_WAIT] == 429 and statuses.count(429) >= 18
+        waiting = guesser.post(f"{keyed_url}/translate", data=data | {"api_key": "k-one"})
+        assert waiting.status_code == 429 and int(waiting.headers["retry-after"]) >= 1
+        assert waiting.json()["error"].startswith("Slowdown: too many invalid API keys from this address")
+    with from_address("127.0.0.8") as other:
+        assert other.post(f"{keyed_url}/translate", data=data | {"api_key": "k-one"}).json() == {
+            "translatedText": P[3][1]}
+
+
+def test_download_links_never_take_the_clients_host_header(translator, monkeypatch) -> None:
+    file = {"file": ("story.txt", P[0][0].encode())}
+    form = {"source": "ar", "target": "en"}
+    with api_server(Service(translator, None)) as address:
+        link = httpx.post(f"{address}/translate_file", files=file, data=form, headers={"Host": "evil.example"},
+                          timeout=60).json()["translatedFileUrl"]
+        assert link.startswith(f"{address}/download_file/"), link  # the address the request came in on
+    monkeypatch.setenv("KHABAR_PUBLIC_URL", "https://khabar.example.org/news/")
+    with api_server(Service(translator, None)) as address:
+        link = httpx.post(f"{address}/translate_file", files=file, data=form, headers={"Host": "evil.example"},
+                          timeout=60).json()["translatedFileUrl"]
+        assert link.startswith("https://khabar.example.org/news/download_file/"), link
+
+
+def test_a_bad_public_url_stops_the_app_at_start_in_one_line() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "app.py"], cwd=Path(__file__).resolve().parents[1], timeout=120,
+                          env={**os.environ, "KHABAR_PUBLIC_URL": "evil.example/x"}, capture_output=True)
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == [
+        "error: KHABAR_PUBLIC_URL must be an http(s) address such as https://khabar.example.org, not "
+        "'evil.example/x'."]
+
+
+def test_an_upload_name_in_windows_arabic_is_read_as_arabic(url) -> None:
+    boundary = "khabarboundary"
+    body = b"".join([
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nar\r\n".encode(),
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"target\"\r\n\r\nen\r\n".encode(),
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"".encode(),
+        "خبر.txt".encode("cp1256"), b"\"\r\nContent-Type: text/plain\r\n\r\n", P[0][0].encode(),
+        f"\r\n--{boundary}--\r\n".encode()])
+    answer = httpx.post(f"{url}/translate_file", content=body, timeout=60,
+                        headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert answer.status_code == 200, answer.text
+    download = httpx.get(answer.json()["translatedFileUrl"], timeout=30)
+    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''%D8%AE%D8%A8%D8%B1.en.txt"
+
+
+def test_a_body_that_trickles_in_is_cut_off_with_408(translator) -> None:
+    import socket
+
+    from web.server import BodyLimit, create_app
+
+    with live(BodyLimit(create_app(Service(translator, None), ui=False), timeout=1)) as address:
+        host, port = address.removeprefix("http://").rstrip("/").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as client:
+            client.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 1000\r\n\r\n{")
+            started = time.monotonic()
+            answer = b""
+            try:
+                while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                    client.sendall(b" ")  # one byte at a time, for as long as the server listens
+                    time.sleep(0.2)
+                    client.setblocking(False)
+                    try:
+                        answer += client.recv(65536)
+                    except BlockingIOError:
+                        pass
+                    finally:
+                        client.setblocking(True)
+                    assert time.monotonic() - started < 20, "the slow body was never cut off"
+            except (BrokenPipeError, ConnectionResetError):
+                answer += client.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert answer.endswith(b'{"error": "The request body did not arrive within 1 seconds."}')

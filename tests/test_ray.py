@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ BAD = [  # (name, content, status, reason fragment): recorded by the driver or b
     ("bad/broken.jsonl", '{"text": "قال"}\n{not json\n'.encode(), "failed", "line 2 is not valid JSON"),
     ("bad/corrupt.docx", b"PK\x03\x04 this is not a zip", "failed", "not a valid .docx"),
     ("bad/big.txt", ("قال الوزير " * 4000).encode(), "failed", "larger than the 60,000-byte limit"),
-    ("notes.pdf", b"%PDF-1.4", "skipped", "unsupported file type '.pdf'"),
+    ("notes.xlsx", b"PK\x03\x04", "skipped", "unsupported file type '.xlsx'"),
 ]
 BAD_IDS = ["empty", "binary", "no Arabic", "broken jsonl", "corrupt docx", "too big", "unsupported type"]
 
@@ -300,6 +301,79 @@ def test_ctrl_c_stops_the_run_and_the_ray_it_started(tmp_path, memorised_marian)
         time.sleep(0.2)
     assert {pid: line for pid, line in started.items() if running(pid)} == {}  # raylet, GCS, workers: all gone
     assert manifest_lines(out) < GOOD
+
+
+@pytest.mark.parametrize("end", ["killed", "finished"])
+def test_a_local_instance_ends_with_its_driver(tmp_path, memorised_marian, end: str) -> None:
+    """Ray's processes (the actors hold the models' memory) never outlive the driver that started them, even
+    one killed with SIGKILL."""
+    source, out = tmp_path / "in", tmp_path / "out"
+    write_articles(source, 4 if end == "finished" else GOOD)
+    process = run_cli(str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--no-summary",
+                      "--backend", "ray", "--group-size", "1")
+    started: dict[int, str] = {}
+    deadline = time.monotonic() + 240
+    while process.poll() is None and time.monotonic() < deadline:
+        started.update(descendants(process.pid))
+        if end == "killed" and any("ArticleWorker" in line for line in started.values()):
+            time.sleep(2)
+            started.update(descendants(process.pid))
+            break
+        time.sleep(0.2)
+    assert any("ArticleWorker" in line for line in started.values()), "the pool's actors started"
+    if end == "killed":
+        process.kill()
+    _, err = process.communicate(timeout=240)
+    assert process.returncode == (-signal.SIGKILL if end == "killed" else 0), err.decode()
+    ended = time.monotonic()
+    while any(running(pid) for pid in started) and time.monotonic() - ended < 120:
+        time.sleep(0.2)
+    left = {pid: line for pid, line in started.items() if running(pid)}
+    assert left == {} and time.monotonic() - ended < 15, (
+        f"Ray's processes outlived the driver by {time.monotonic() - ended:.0f} s: {left}")
+
+
+def test_an_address_where_nothing_listens_stops_at_once_in_one_line(tmp_path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free again once closed: nothing listens there
+    (tmp_path / "in").mkdir()
+    process = run_cli(str(tmp_path / "in"), str(tmp_path / "out"), "--backend", "ray", "--address",
+                      f"127.0.0.1:{port}")
+    _, err = process.communicate(timeout=120)  # Ray alone would retry for ever
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        f"error: cannot reach the Ray cluster at 127.0.0.1:{port}: Connection refused (KHABAR_RAY_CONNECT_TIMEOUT "
+        "sets how long to wait)"]
+
+
+def test_a_listener_that_never_answers_is_given_up_after_the_timeout() -> None:
+    from jobs.backends.ray import reachable
+    from jobs.backends.settings import BackendSetting
+
+    with socket.socket() as silent:  # never accepts: once its backlog is full, connections hang
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(0)
+        host, port = silent.getsockname()
+        started = time.monotonic()
+        with pytest.raises(BackendSetting, match=rf"^cannot reach the Ray cluster at {host}:{port}: nothing "
+                                                 r"answered within 0\.5 s"):
+            for _ in range(8):  # each connection that gets through fills the backlog
+                reachable(f"{host}:{port}", 0.5)
+        assert time.monotonic() - started < 30
+
+
+def test_a_local_instance_that_cannot_start_stops_in_one_line(tmp_path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "a-file").write_text("not a folder")
+    process = subprocess.Popen([sys.executable, "-m", "translate.batch", str(tmp_path / "in"), str(tmp_path / "out"),
+                                "--backend", "ray"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "RAY_TMPDIR": str(tmp_path / "a-file" / "ray")})
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "error: cannot start a local Ray instance: Not a directory; Ray's temporary folder (RAY_TMPDIR, default "
+        "/tmp/ray) must be a folder this user can write"]
 
 
 def test_workers_that_would_not_make_what_the_driver_planned_stop_the_run(cluster, tmp_path, memorised_marian) -> None:

@@ -25,9 +25,9 @@ from support import GatedTranslator, free_port, live, wait_for
 
 from translate import Translator
 from translate import testing as factory
-from translate.config import FILE_MAX_BYTES, REQUEST_MAX_BYTES
+from translate.config import FAILURES_BEFORE_WAIT, FILE_MAX_BYTES, REQUEST_MAX_BYTES
 from translate.errors import TranslateError
-from web.server import LOGIN_FREE_FAILURES, accounts_from_env, body_limit, create_app
+from web.server import accounts_from_env, body_limit, create_app
 from web.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,8 +178,8 @@ def test_failed_logins_are_throttled_per_address(service) -> None:
 
 def check_throttle(locked_server: str) -> None:
     statuses = [login(locked_server, "editor", f"guess {i}").status_code for i in range(100)]
-    assert statuses[:LOGIN_FREE_FAILURES] == [400] * LOGIN_FREE_FAILURES
-    assert statuses[LOGIN_FREE_FAILURES] == 429
+    assert statuses[:FAILURES_BEFORE_WAIT] == [400] * FAILURES_BEFORE_WAIT
+    assert statuses[FAILURES_BEFORE_WAIT] == 429
     assert statuses.count(429) > 80
     refused = login(locked_server, "editor", " pass word ")
     assert refused.status_code == 429
@@ -195,12 +195,12 @@ def test_behind_a_proxy_logins_are_throttled_per_forwarded_client(service) -> No
                              headers={"X-Forwarded-For": client}).status_code
 
     with live(create_app(service, auth=[("editor", "secret")])) as url:
-        guesses = [attempt(url, f"guess {i}", "203.0.113.7") for i in range(LOGIN_FREE_FAILURES + 1)]
-        assert guesses == [400] * LOGIN_FREE_FAILURES + [429]  # this machine is a trusted proxy by default
+        guesses = [attempt(url, f"guess {i}", "203.0.113.7") for i in range(FAILURES_BEFORE_WAIT + 1)]
+        assert guesses == [400] * FAILURES_BEFORE_WAIT + [429]  # this machine is a trusted proxy by default
         assert attempt(url, "secret", "203.0.113.8") == 200  # another client behind the same proxy
         assert attempt(url, "secret", "203.0.113.7") == 429
         spoofed = [attempt(url, f"guess {i}", f"198.51.100.{i}", via="127.0.0.6")
-                   for i in range(LOGIN_FREE_FAILURES + 1)]
+                   for i in range(FAILURES_BEFORE_WAIT + 1)]
         assert spoofed[-1] == 429  # an untrusted client cannot name a new address for each try
 
 
@@ -213,7 +213,8 @@ def test_without_login_the_page_is_only_the_login_page(locked_server) -> None:
         assert page.status_code == 200 and "window.gradio_api_info = {};" in page.text
         assert not [word for word in PRIVATE if word in page.text]
         for path, status in [("config", 401), ("info", 404), ("gradio_api/info", 401), ("gradio_api/openapi.json", 401),
-                             ("gradio_api/info?all_endpoints=1", 401), ("?view=api", 200)]:
+                             ("gradio_api/info?all_endpoints=1", 401), ("?view=api", 200), ("openapi.json", 401),
+                             ("docs", 401), ("redoc", 401)]:
             answer = client.get(locked_server + path)
             assert answer.status_code == status, (path, answer.status_code)
             assert not [word for word in PRIVATE if word in answer.text]
@@ -221,6 +222,7 @@ def test_without_login_the_page_is_only_the_login_page(locked_server) -> None:
         page = client.get(locked_server)
         assert "Translate an Arabic article" in page.text  # logged in: the page describes its API again
         assert client.get(locked_server + "config").status_code == 200
+        assert client.get(locked_server + "openapi.json").status_code == 200
 
 
 def test_client_logs_in_and_translates(locked_server) -> None:
@@ -330,6 +332,51 @@ def test_app_script_removes_its_temporary_files_when_stopped(memorised_marian, m
         if process.poll() is None:
             process.kill()
             process.wait()
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("khabar-")]
+    assert list(uploads.iterdir()) == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_during_a_slow_translation_ends_the_app_at_once_and_answers_the_requests(
+        random_marian, tmp_path, stop: signal.Signals) -> None:
+    """A service manager's stop: the app ends within seconds though a long translation is running, the
+    API request in flight gets a JSON 503 and the page's request a message; no temporary file is left."""
+    temp, uploads = tmp_path / "tmp", tmp_path / "gradio"
+    temp.mkdir()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "KHABAR_BEAMS": "8", "TMPDIR": str(temp), "GRADIO_TEMP_DIR": str(uploads)}
+    process = subprocess.Popen([sys.executable, "app.py", "--model", str(random_marian), "--no-summary", "--port",
+                                str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # A model with random weights writes every sentence to its longest; long, distinct sentences near the
+    # size limit make each request several seconds of work even on a fast machine.
+    sentence = " و ".join(text.rstrip(".؟!") for text in factory.ARABIC_TEXTS)
+    article = "\n\n".join(f"{sentence} {number}" for number in range(150))
+    api: dict[str, httpx.Response] = {}
+    try:
+        wait_until_serving(process, url)
+        page = Client(url, verbose=False).submit(article, api_name="/translate")
+        asking = threading.Thread(target=lambda: api.setdefault("answer", httpx.post(
+            url + "translate", json={"q": article, "source": "ar", "target": "en"}, timeout=120)))
+        asking.start()
+        time.sleep(2)  # both requests are in flight: one translating, one waiting for its turn
+        assert process.poll() is None and "answer" not in api
+        stopped_at = time.monotonic()
+        process.send_signal(stop)
+        code = process.wait(timeout=60)
+        took = time.monotonic() - stopped_at
+        asking.join(30)
+        with pytest.raises(Exception, match=r"The server is shutting down: try again in a moment\."):
+            page.result(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = process.stdout.read().decode()
+    assert took < 10, f"the app took {took:.0f} s to stop\n{output}"
+    assert code == 0, output
+    assert api["answer"].status_code == 503
+    assert api["answer"].json() == {"error": "The server is shutting down: try again in a moment."}
     assert not [p.name for p in temp.iterdir() if p.name.startswith("khabar-")]
     assert list(uploads.iterdir()) == []
 

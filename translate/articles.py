@@ -3,19 +3,18 @@ every front end checks it."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from translate.config import CLI_MAX_CHARS, FILE_MAX_BYTES, RunConfig
 from translate.encodings import decode
-from translate.files import read_named_file
+from translate.files import read_named_file, read_standard_input
 from translate.text import check_article
 
 
 def read_input(source: str) -> str:
-    """The text of a file, or of standard input for ``-``."""
+    """The text of a file, or of standard input for ``-`` (with the same byte limit)."""
     if source == "-":
-        return decode(sys.stdin.buffer.read(), name="Standard input")
+        return decode(read_standard_input(max_bytes=FILE_MAX_BYTES), name="Standard input")
     data = read_named_file(Path(source), what="file", max_bytes=FILE_MAX_BYTES,
                            folder_hint=" Use python -m translate.batch for folders.")
     return decode(data, name=f"'{source}'")

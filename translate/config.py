@@ -17,6 +17,7 @@ import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from translate.errors import TranslateError
 
@@ -32,7 +33,8 @@ TOKENS_PER_CHAR = 0.5  # usual model tokens per Arabic character; the token boun
 ARTICLE_MAX_TOKENS = int(4 * TOKENS_PER_CHAR * ARTICLE_MAX_CHARS)
 FILE_MAX_BYTES = 10 * 1024 * 1024  # one input file (batch job default, app uploads)
 FILE_MAX_CHARS = 200_000  # text characters in one uploaded file (app, HTTP API)
-FILES_PER_UPLOAD = 20  # files in one upload request of the app's Files tab
+FILES_PER_CALL = 20  # files translated in one call of the app's Files tab ...
+FILES_PER_UPLOAD = FILES_PER_CALL  # ... and sent in one upload request
 ARCHIVE_MAX_RATIO = 50  # a zip-based document (.docx .odt .odp .pptx .epub) unpacks to at most 50x its size ...
 ARCHIVE_MAX_UNPACKED = 200 * 1024 * 1024  # ... and at most 200 MB ...
 ARCHIVE_MAX_ENTRIES = 2_000  # ... in at most this many archive entries
@@ -45,6 +47,12 @@ UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", *DOCUMENT_TYPES)  # the app and 
 REQUEST_MAX_BYTES = 4 * ARTICLE_MAX_CHARS + 64 * 1024  # an HTTP body (UTF-8 Arabic is 2 bytes a char)
 QUEUE_SIZE = 16  # requests waiting for the models (app and HTTP API together)
 SCRATCH_MAX_AGE_S = 3600  # the app's temporary files are removed after an hour
+GLOSSARY_UPLOAD_MAX_ENTRIES = 10_000  # entries in a glossary file or table sent with a request (the server's own: any)
+BODY_TIMEOUT_S = 60  # a request's whole body must arrive within this time (a slow client holds no connection longer)
+FAILURES_BEFORE_WAIT = 5  # failed logins, or wrong API keys, from one client before it must wait ...
+FAILURE_MAX_WAIT_S = 15 * 60  # ... 1 s after the 5th failure, doubling with each further one, at most this
+STOP_TIMEOUT_S = 5.0  # after SIGTERM or Ctrl-C the app has ended within this time (a translation running is abandoned)
+RAY_CONNECT_TIMEOUT_S = 30.0  # the batch job gives up reaching a Ray cluster (--address) after this long
 
 # --- thresholds, defined once ---------------------------------------------------------------------
 MIN_SCORE = -1.5  # mean token log-probability below which a sentence is flagged low_confidence
@@ -255,6 +263,32 @@ def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True) -> N
                        "default 4]")
     group.add_argument("--long-input", choices=LONG_INPUT, help="an article longer than the summariser's window: "
                        "summarise its lead, or chunks then their summaries [KHABAR_LONG_INPUT, default lead]")
+
+
+# --- the server's and the batch job's own settings (KHABAR_* variables) ------------------------------
+
+def public_url(value: str | None = None) -> str | None:
+    """The address clients reach the server at (``KHABAR_PUBLIC_URL``, e.g. ``https://khabar.example.org``),
+    from which the HTTP API builds its download links; None when unset (links then name the address the
+    request came in on, never the client's ``Host`` header). Raises :class:`TranslateError` for a value
+    that is not an http(s) address."""
+    raw = (setting("public_url", None, "") if value is None else value).strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or "@" in raw:
+        raise TranslateError(f"KHABAR_PUBLIC_URL must be an http(s) address such as https://khabar.example.org, "
+                             f"not {raw!r}.")
+    return raw.rstrip("/")
+
+
+def ray_connect_timeout(value: float | None = None) -> float:
+    """Seconds the batch job waits to reach a Ray cluster (``KHABAR_RAY_CONNECT_TIMEOUT``, default
+    :data:`RAY_CONNECT_TIMEOUT_S`)."""
+    seconds = setting("ray_connect_timeout", value, RAY_CONNECT_TIMEOUT_S)
+    if not 0 < seconds < float("inf"):
+        raise TranslateError(f"KHABAR_RAY_CONNECT_TIMEOUT must be a number of seconds above 0, not {seconds!r}.")
+    return seconds
 
 
 def available_cores() -> int:

@@ -28,8 +28,10 @@ import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from translate.errors import TranslateError
 
@@ -133,7 +135,7 @@ def read_input(path: Path, *, root: Path, max_bytes: int, exclude: Path | None =
             raise InputProblem("skipped", f"not a regular file: {describe(info.st_mode)}")
         if info.st_size > max_bytes:
             raise InputProblem("failed", f"file is larger than the {max_bytes:,}-byte limit")
-        return _read_at_most(handle, max_bytes)
+        return read_at_most(handle, max_bytes)
     except OSError as error:
         raise InputProblem("failed", f"cannot read the file: {error.strerror}") from None
     finally:
@@ -157,7 +159,7 @@ def read_named_file(path: Path, *, what: str, max_bytes: int, folder_hint: str =
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
         try:
-            return _read_at_most(handle, max_bytes)
+            return read_at_most(handle, max_bytes)
         finally:
             os.close(handle)
     except InputProblem:
@@ -166,8 +168,28 @@ def read_named_file(path: Path, *, what: str, max_bytes: int, folder_hint: str =
         raise TranslateError(f"Cannot read the {what} '{path}': {error.strerror}.") from None
 
 
-def _read_at_most(handle: int, max_bytes: int) -> bytes:
-    """Read until the end of the file, or fail once more than ``max_bytes`` bytes came."""
+def read_standard_input(*, max_bytes: int, stream: BinaryIO | None = None) -> bytes:
+    """The bytes of standard input (or ``stream``), read in chunks and never more than ``max_bytes + 1``
+    of them (a pipe may bring any amount). Raises :class:`TranslateError` past the limit or when it
+    cannot be read."""
+    stream = sys.stdin.buffer if stream is None else stream
+    parts: list[bytes] = []
+    left = max_bytes + 1
+    try:
+        while left > 0:
+            part = stream.read(min(_CHUNK, left))
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
+            left -= len(part)
+    except OSError as error:
+        raise TranslateError(f"Cannot read standard input: {error.strerror or error}.") from None
+    raise TranslateError(f"Standard input is larger than the {max_bytes:,}-byte limit.")
+
+
+def read_at_most(handle: int, max_bytes: int) -> bytes:
+    """Read from the descriptor ``handle`` until its end, or raise :class:`InputProblem` once more than
+    ``max_bytes`` bytes came."""
     parts: list[bytes] = []
     left = max_bytes + 1
     while left > 0:

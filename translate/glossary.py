@@ -9,15 +9,19 @@ one entry a line::
 
 Only the first two columns are required. Lines starting with ``#`` and blank lines are skipped;
 a first line whose first column reads ``arabic`` is a header.
+
+Terms are found with dictionaries, not one large regular expression: building a glossary costs time
+and memory in proportion to its size, and no term is too long to match.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,10 +36,12 @@ GLOSSARY = "glossary"  # the flag a sentence gets when a term's house form is mi
 COLUMNS = ("arabic", "english", "english variants", "arabic house form", "note")
 
 _SPACE = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"\W")  # what may stand before and after a term (never a letter or digit)
 # Attached particles before a term: و/ف (and), then ب/ك/ل (by, like, for) and the article ال;
-# ل + ال is written لل.
-_WITH_ARTICLE = "[وف]?(?:[بك]?ال|لل)"
-_ANY_PREFIX = "[وف]?(?:[بك]?ال|لل|[بكل])?"
+# ل + ال is written لل. Each list is in the order the particles are tried: the longer first.
+_CONJUNCTIONS = ("و", "ف")
+_ARTICLE_PREFIXES = ("بال", "كال", "ال", "لل")  # before a term written with the article (its ال is here)
+_OTHER_PREFIXES = ("بال", "كال", "ال", "لل", "ب", "ك", "ل", "")  # before any other term
 
 
 _DROPPED_CHARS = script.VOWEL_MARKS + script.SUPERSCRIPT_ALEF + script.TATWEEL + script.INVISIBLE
@@ -76,25 +82,52 @@ def _has_article(spelling: str) -> bool:
     return spelling.startswith("ال") and len(spelling.split(" ")[0]) > 3
 
 
-def _trie_pattern(keys: Iterable[str]) -> str:
-    """One regular expression matching any of ``keys``, built as a character trie so that hundreds
-    of terms cost about as much as one; a space in a key matches any whitespace."""
-    trie: dict[str, dict] = {}
-    for key in keys:
-        node = trie
-        for char in key:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _render(trie)
+def _collapse_spaces(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of whitespace as one space and, for each of its characters (and its
+    end), the index in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for run in _SPACE.finditer(text):
+        out += [text[last:run.start()], " "]
+        where += [*range(last, run.start()), run.start()]
+        last = run.end()
+    out.append(text[last:])
+    where += [*range(last, len(text)), len(text)]
+    return "".join(out), where
 
 
-def _render(node: dict[str, dict]) -> str:
-    branches = [(r"\s+" if char == " " else re.escape(char)) + _render(child)
-                for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body  # greedy: the longer term wins
+@dataclass(frozen=True)
+class _Terms:
+    """Matching keys (single spaces), and for each first word of a key (what comes before its first
+    character that is not a letter or digit) the length of the longest key starting with it."""
+
+    keys: frozenset[str]
+    longest: dict[str, int]
+
+    @classmethod
+    def of(cls, keys: Iterable[str]) -> _Terms:
+        keys = frozenset(keys)
+        longest: dict[str, int] = {}
+        for key in keys:
+            cut = _NOT_WORD.search(key)
+            first = key[: cut.start()] if cut else key
+            longest[first] = max(longest.get(first, 0), len(key))
+        return cls(keys, longest)
+
+    def longest_at(self, text: str, start: int, bounds: list[int]) -> int | None:
+        """The end of the longest key written at ``start`` in ``text`` and followed by no letter or
+        digit, or None. ``bounds``: the sorted positions in ``text`` of every character that is not a
+        letter or digit, and ``len(text)``."""
+        index = bisect.bisect_left(bounds, start)
+        most = self.longest.get(text[start:bounds[index]])
+        if most is None:
+            return None
+        ends = []
+        while index < len(bounds) and bounds[index] - start <= most:
+            ends.append(bounds[index])
+            index += 1
+        return next((end for end in reversed(ends) if end > start and text[start:end] in self.keys), None)
 
 
 def _english(form: str) -> str:
@@ -159,7 +192,7 @@ class Glossary:
     fold_ta_marbuta: bool = True  # match ة and ه as the same letter
     name: str = field(default="the glossary", compare=False)
     _by_key: dict[str, Entry] = field(init=False, repr=False, compare=False)
-    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _terms: tuple[tuple[_Terms, tuple[str, ...], str], ...] = field(init=False, repr=False, compare=False)
     _english: dict[Entry, tuple[re.Pattern[str], re.Pattern[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -173,14 +206,10 @@ class Glossary:
                     with_article.add(key[2:])
                 else:
                     others.add(key)
-        branches = []
-        if with_article:
-            branches.append(f"(?P<p1>{_WITH_ARTICLE})(?P<t1>{_trie_pattern(with_article)})")
-        if others:
-            branches.append(f"(?P<p2>{_ANY_PREFIX})(?P<t2>{_trie_pattern(others)})")
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)") if branches else None
+        # Terms written with the article are tried first, their ال among the particles; then the others.
+        terms = ((_Terms.of(with_article), _ARTICLE_PREFIXES, "ال"), (_Terms.of(others), _OTHER_PREFIXES, ""))
         object.__setattr__(self, "_by_key", by_key)
-        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_terms", tuple(t for t in terms if t[0].keys))
         object.__setattr__(self, "_english", {})
 
     def _english_patterns(self, entry: Entry) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -198,55 +227,53 @@ class Glossary:
     # --- building ---------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path, *, fold_ta_marbuta: bool = True) -> Glossary:
+    def load(cls, path: str | Path, *, fold_ta_marbuta: bool = True, max_entries: int | None = None) -> Glossary:
         """Read a glossary file (``.csv``: comma-separated; anything else: tab-separated).
 
         Raises :class:`TranslateError` naming the file, the line and the problem.
         """
         path = Path(path)
-        name = path.name
         data = read_named_file(path, what="glossary file", max_bytes=FILE_MAX_BYTES)
+        return cls.parse(data, name=path.name, fold_ta_marbuta=fold_ta_marbuta, max_entries=max_entries)
+
+    @classmethod
+    def parse(cls, data: bytes, *, name: str, fold_ta_marbuta: bool = True, max_entries: int | None = None
+              ) -> Glossary:
+        """The glossary in the bytes of a file called ``name`` (``.csv``: comma-separated; anything else:
+        tab-separated), with at most ``max_entries`` entries (None: any number).
+
+        Raises :class:`TranslateError` naming the file, the line and the problem."""
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise TranslateError(f"Glossary {name}, line {line}: the bytes are not valid UTF-8; "
                                  "save the file as UTF-8.") from None
-        lines = text.splitlines()
-        if path.suffix.lower() == ".csv":
-            rows = [(number, cells) for number, line in enumerate(lines, 1)
-                    for cells in csv.reader([line])]
+        lines = enumerate(text.splitlines(), 1)
+        if name.lower().endswith(".csv"):
+            rows = ((number, _csv_cells(line, f"Glossary {name}, line {number}")) for number, line in lines)
         else:
-            rows = [(number, line.split("\t")) for number, line in enumerate(lines, 1)]
-        glossary = cls._build(rows, name=name, place="line", fold_ta_marbuta=fold_ta_marbuta)
+            rows = ((number, line.split("\t")) for number, line in lines)
+        glossary = cls._build(rows, name=name, place="line", fold_ta_marbuta=fold_ta_marbuta, max_entries=max_entries)
         if not glossary.entries:
             raise TranslateError(f"Glossary {name} holds no entries.")
         return glossary
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[str | None]], *, name: str = "Glossary table",
-                  fold_ta_marbuta: bool = True) -> Glossary:
+                  fold_ta_marbuta: bool = True, max_entries: int | None = None) -> Glossary:
         """A glossary from rows of :data:`COLUMNS` (an editable table): empty rows are skipped,
         missing trailing cells are empty. Errors name the row."""
-        numbered = [(number, [_cell(cell) for cell in row]) for number, row in enumerate(rows, 1)]
-        return cls._build(numbered, name=name, place="row", fold_ta_marbuta=fold_ta_marbuta, padded=True)
+        numbered = ((number, [_cell(cell) for cell in row]) for number, row in enumerate(rows, 1))
+        return cls._build(numbered, name=name, place="row", fold_ta_marbuta=fold_ta_marbuta, padded=True,
+                          max_entries=max_entries)
 
     @classmethod
     def _build(cls, rows: Iterable[tuple[int, list[str]]], *, name: str, place: str, fold_ta_marbuta: bool,
-               padded: bool = False) -> Glossary:
+               padded: bool = False, max_entries: int | None = None) -> Glossary:
         entries: list[Entry] = []
         seen: dict[str, int] = {}  # matching key → index in entries
-        first = True
-        for number, cells in rows:
-            where = f"{'Glossary ' if place == 'line' else ''}{name}, {place} {number}"
-            while len(cells) > len(COLUMNS) and not cells[-1].strip():
-                cells = cells[:-1]  # trailing empty cells, as spreadsheets export them
-            if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
-                continue
-            if first and not padded and cells[0].strip().lower() == "arabic":
-                first = False
-                continue  # the header
-            first = False
+        for cells, where in _entry_rows(rows, name=name, place=place, padded=padded, max_entries=max_entries):
             if padded:
                 cells = (cells + [""] * len(COLUMNS))[: max(len(COLUMNS), len(cells))]
                 if any(cell.strip() for cell in cells[len(COLUMNS):]):
@@ -294,17 +321,46 @@ class Glossary:
         """The entries whose terms occur in ``arabic`` (with attached particles, never inside a
         longer word), each once, in order of first appearance."""
         found: dict[Entry, None] = {}
-        for _, entry in self._matches(fold(normalize(arabic), ta_marbuta=self.fold_ta_marbuta)):
+        for *_, entry in self._scan(_SPACE.sub(" ", fold(normalize(arabic), ta_marbuta=self.fold_ta_marbuta))):
             found.setdefault(entry, None)
         return list(found)
 
-    def _matches(self, folded: str) -> Iterable[tuple[re.Match[str], Entry]]:
-        if self._pattern is None:
+    def _matches(self, folded: str) -> Iterator[tuple[int, int, str, Entry]]:
+        """Each term in the folded text, left to right, never overlapping: (start, end, the attached
+        particles, entry). A term starts after a character that is not a letter or digit (or at the
+        start), with the first particles that let a term follow, and is the longest such term that
+        no letter or digit follows."""
+        text, where = _collapse_spaces(folded)
+        for start, end, prefix, entry in self._scan(text):
+            yield where[start], where[end], prefix, entry
+
+    def _scan(self, text: str) -> Iterator[tuple[int, int, str, Entry]]:
+        """:meth:`_matches` in a text whose whitespace runs are single spaces."""
+        if not self._terms:
             return
-        for match in self._pattern.finditer(folded):
-            groups = match.groupdict()
-            key = "ال" + groups["t1"] if groups.get("t1") is not None else groups["t2"]
-            yield match, self._by_key[_SPACE.sub(" ", key)]
+        bounds = [match.start() for match in _NOT_WORD.finditer(text)] + [len(text)]
+        done = 0
+        for start in [0, *(bound + 1 for bound in bounds[:-1])]:
+            if start < done or start >= len(text):
+                continue
+            found = self._term_at(text, start, bounds)
+            if found is not None:
+                end, prefix, entry = found
+                yield start, end, prefix, entry
+                done = end
+
+    def _term_at(self, text: str, start: int, bounds: list[int]) -> tuple[int, str, Entry] | None:
+        conjunctions = (text[start], "") if text[start] in _CONJUNCTIONS else ("",)
+        for terms, prefixes, article in self._terms:
+            for conjunction in conjunctions:
+                after = start + len(conjunction)
+                for particles in prefixes:
+                    if text.startswith(particles, after):
+                        term = after + len(particles)
+                        end = terms.longest_at(text, term, bounds)
+                        if end is not None:
+                            return end, conjunction + particles, self._by_key[article + text[term:end]]
+        return None
 
     def correct(self, entries: Iterable[Entry], english: str) -> str:
         """``english`` with the known variants of ``entries`` replaced by their house forms
@@ -340,13 +396,11 @@ class Glossary:
         the house form, attached particles kept (وبوتن → وبوتين, للأمم → للأمم)."""
         folded, where = _fold_with_map(text, self.fold_ta_marbuta)
         out, last = [], 0
-        for match, entry in self._matches(folded):
+        for start, end, prefix, entry in self._matches(folded):
             if not entry.arabic_house:
                 continue
-            start, end = where[match.start()], where[match.end()]
-            groups = match.groupdict()
-            prefix = groups["p1"] if groups.get("t1") is not None else groups["p2"]
-            out += [text[last:start], _with_prefix(prefix or "", entry.arabic_house)]
+            start, end = where[start], where[end]
+            out += [text[last:start], _with_prefix(prefix, entry.arabic_house)]
             last = end
         return "".join(out) + text[last:]
 
@@ -366,6 +420,40 @@ def _with_prefix(prefix: str, house: str) -> str:
     if not article:
         return conjunction + preposition + house
     return conjunction + preposition + ("ل" if preposition == "ل" else "ال") + house
+
+
+def _entry_rows(rows: Iterable[tuple[int, list[str]]], *, name: str, place: str, padded: bool,
+                max_entries: int | None) -> list[tuple[list[str], str]]:
+    """The rows that are entries (not blank, a comment or the header), each with where it is written;
+    past ``max_entries`` of them, an error before any is built."""
+    kept: list[tuple[list[str], str]] = []
+    first = True
+    for number, cells in rows:
+        while len(cells) > len(COLUMNS) and not cells[-1].strip():
+            cells = cells[:-1]  # trailing empty cells, as spreadsheets export them
+        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        if first and not padded and cells[0].strip().lower() == "arabic":
+            first = False
+            continue  # the header
+        first = False
+        if max_entries is not None and len(kept) == max_entries:
+            raise TranslateError(f"{'Glossary ' if place == 'line' else ''}{name} holds more than {max_entries:,} "
+                                 "entries: the limit for a glossary sent with a request. Send the terms of these "
+                                 "articles only, or make it the server's own glossary.")
+        kept.append((cells, f"{'Glossary ' if place == 'line' else ''}{name}, {place} {number}"))
+    return kept
+
+
+def _csv_cells(line: str, where: str) -> list[str]:
+    """The cells of one line of a ``.csv`` glossary; a line the csv module cannot read is an error
+    naming it."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise TranslateError(f"{where}: a field is longer than {csv.field_size_limit():,} characters.") from None
+        raise TranslateError(f"{where}: not valid CSV ({error}).") from None
 
 
 def _cell(value: object) -> str:

@@ -3,14 +3,15 @@ that each can be called and tested alone; :func:`app.build_app` only wires them 
 
 Handlers answer bad input with ``gr.Error`` in the words of the page. The Paste tab's glossary (an
 uploaded file and an editable table) and the Files tab's (a file) join the server's for one request:
-:func:`request_glossary`.
+:func:`request_glossary`, read and built by :func:`before_turn` before the request waits for the models.
+Files are read only if the client uploaded them here (:class:`web.uploads.Uploads`).
 """
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
-import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -22,8 +23,9 @@ import gradio as gr
 from jobs.batch import Record, Run
 from summarize import Summarizer
 from translate import TranslateError, Translation
-from translate.config import FILE_MAX_BYTES, FILE_MAX_CHARS, UPLOAD_TYPES
+from translate.config import FILE_MAX_BYTES, FILE_MAX_CHARS, FILES_PER_CALL, GLOSSARY_UPLOAD_MAX_ENTRIES, UPLOAD_TYPES
 from translate.config import signature as run_signature
+from translate.files import InputProblem
 from translate.formats import parse
 from translate.glossary import Glossary
 from translate.language import language_warnings
@@ -53,15 +55,44 @@ def checked(service: Service, text: str) -> str:
         raise gr.Error(str(error)) from None
 
 
-def request_glossary(service: Service, upload: str | Path | None = None, rows: Any = None) -> Glossary | None:
-    """The glossary of one request: the server's (``--glossary``, ``KHABAR_GLOSSARY``), then an uploaded
-    glossary file, then the rows of the page's glossary table (empty rows skipped). None without any.
+@dataclass(frozen=True)
+class RequestGlossary:
+    """The glossary of one request, already read and built (see :func:`before_turn`); a handler takes
+    it in place of the glossary file it was sent."""
+
+    glossary: Glossary | None
+
+
+def before_turn(service: Service, handler: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """``handler``'s arguments, with its glossary file and table rows (when it takes them) replaced by
+    the request's glossary, read and built now: before the request waits for its turn on the models,
+    so that a long glossary never holds the models and a bad one is refused at once. The glossary
+    lives as long as the request (and the Paste tab's review of its article)."""
+    signature = inspect.signature(handler)
+    if "glossary_file" not in signature.parameters:
+        return args, kwargs
+    call = signature.bind(*args, **kwargs)
+    given = call.arguments.get("glossary_file")
+    call.arguments["glossary_file"] = RequestGlossary(request_glossary(service, given, call.arguments.get(
+        "glossary_rows")))
+    call.arguments.pop("glossary_rows", None)
+    return call.args, call.kwargs
+
+
+def request_glossary(service: Service, upload: str | RequestGlossary | None = None, rows: Any = None
+                     ) -> Glossary | None:
+    """The glossary of one request: the server's (``--glossary``, ``KHABAR_GLOSSARY``), then a glossary
+    file the client uploaded, then the rows of the page's glossary table (empty rows skipped); the file
+    and the table hold at most ``GLOSSARY_UPLOAD_MAX_ENTRIES`` entries each. None without any. A
+    :class:`RequestGlossary` is that glossary already built.
 
     Raises ``gr.Error`` with the glossary's own message: a bad file or row, or an Arabic term given
     two English forms in two of them (both places named)."""
+    if isinstance(upload, RequestGlossary):
+        return upload.glossary
     try:
-        parts = [service.translator.glossary, Glossary.load(upload) if upload else None,
-                 Glossary.from_rows(review.table_rows(rows))]
+        parts = [service.translator.glossary, uploaded_glossary(service, upload) if upload else None,
+                 Glossary.from_rows(review.table_rows(rows), max_entries=GLOSSARY_UPLOAD_MAX_ENTRIES)]
         glossary = None
         for part in parts:
             if part is not None and part.entries:
@@ -69,6 +100,16 @@ def request_glossary(service: Service, upload: str | Path | None = None, rows: A
     except TranslateError as error:
         raise gr.Error(str(error)) from None
     return glossary
+
+
+def uploaded_glossary(service: Service, path: str) -> Glossary:
+    """The glossary file the client uploaded at ``path`` (refused unless uploaded here)."""
+    name = Path(path).name
+    try:
+        data = service.uploads.read(path, max_bytes=FILE_MAX_BYTES)
+    except InputProblem as problem:
+        raise TranslateError(f"Glossary {name}: {problem.reason}.") from None
+    return Glossary.parse(data, name=name, max_entries=GLOSSARY_UPLOAD_MAX_ENTRIES)
 
 
 def models_for(service: Service, glossary: Glossary | None) -> tuple[Translator, Summarizer | None]:
@@ -120,20 +161,13 @@ def unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def upload_problem(path: Path) -> str | None:
-    """Why an uploaded file is refused before translation (its size, its text length, or what its
-    reader says, e.g. a .docx bomb), or None when it may go on."""
-    try:
-        size = path.stat().st_size
-        if size > FILE_MAX_BYTES:
-            return f"the file is {size:,} bytes; the limit is {FILE_MAX_BYTES:,} bytes per file"
-        data = path.read_bytes()
-    except OSError as error:
-        return f"cannot read the file ({error.strerror})"
+def upload_problem(name: str, data: bytes) -> str | None:
+    """Why an uploaded file (``data``, uploaded as ``name``) is refused before translation (its text
+    length, or what its reader says, e.g. a .docx bomb), or None when it may go on."""
     if not data.strip():
         return None  # the batch job says "the file is empty"
     try:
-        chars = sum(len(unit) for unit in parse(path, data).units)
+        chars = sum(len(unit) for unit in parse(Path(name), data).units)
     except TranslateError as error:
         return str(error)
     if chars > FILE_MAX_CHARS:
@@ -261,6 +295,14 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
     An uploaded glossary file (.tsv or .csv) joins the server's glossary for these files."""
     if not paths:
         raise gr.Error(f"Upload at least one file ({', '.join(UPLOAD_TYPES)}).")
+    if len(paths) > FILES_PER_CALL:
+        raise gr.Error(f"{len(paths)} files were sent; the limit is {FILES_PER_CALL} at a time. "
+                       "Translate them in smaller groups.")
+    try:
+        for path in paths:
+            service.uploads.check(path)  # only files uploaded here, before any work
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
     translator, summarizer = models_for(service, request_glossary(service, glossary_file))  # bad: nothing done
     folder = service.scratch()
     source, out = folder / "in", folder / "out"
@@ -271,11 +313,18 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
              for name, original in zip(names, originals, strict=True)}
     refused = []
     for path, name in zip(paths, names, strict=True):
-        problem = upload_problem(Path(path))
+        try:
+            data = service.uploads.read(path, max_bytes=FILE_MAX_BYTES)
+        except InputProblem as problem:
+            refused.append(Record(input=name, sha256=None, status="failed", reason=problem.reason))
+            continue
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+        problem = upload_problem(name, data)
         if problem:
             refused.append(Record(input=name, sha256=None, status="failed", reason=problem))
         else:
-            shutil.copy(path, source / name)
+            (source / name).write_bytes(data)
     records: list[Record] = []
     if any(source.iterdir()):
         try:  # the run's report goes to a buffer: its records are what the page shows

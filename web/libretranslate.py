@@ -9,6 +9,7 @@ every sentence's score, flags and their details.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -23,6 +24,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from translate.config import (
     ARTICLE_MAX_CHARS,
@@ -31,11 +34,13 @@ from translate.config import (
     REQUEST_MAX_BYTES,
     UPLOAD_TYPES,
     VERSION,
+    public_url,
     setting,
 )
 from translate.errors import TranslateError
-from translate.text import has_arabic
-from web.service import Busy, Service
+from translate.text import ARABIC_LETTER, has_arabic, normalize
+from web.service import STOPPING, Busy, Service
+from web.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +53,9 @@ FORMATS = ("text", "html")
 class ApiError(Exception):
     """An error answered as ``{"error": message}`` with ``status``."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.headers = status, message, headers
 
 
 def api_keys() -> frozenset[str]:
@@ -119,11 +124,18 @@ async def request_fields(request: Request, *, file_limit: int = 0) -> tuple[dict
             parsed = json.loads(body or b"{}")
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise ApiError(400, "Invalid request: the body is not valid JSON") from None
+        except RecursionError:
+            raise ApiError(400, "Invalid request: the JSON body is nested too deeply") from None
         if not isinstance(parsed, dict):
             raise ApiError(400, "Invalid request: the JSON body must be an object")
         return {**fields, **parsed}, True
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=32, max_part_size=REQUEST_MAX_BYTES)
+        try:
+            form = await request.form(max_files=1, max_fields=32, max_part_size=REQUEST_MAX_BYTES)
+        except HTTPException as error:
+            raise ApiError(400, f"Invalid request: {error.detail}") from None
+        except MultiPartException as error:
+            raise ApiError(400, f"Invalid request: {error.message}") from None
         fields.update({key: value for key, value in form.items()})
     return fields, False
 
@@ -177,14 +189,37 @@ class LibreTranslateApi:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.keys = api_keys()
+        self.public_url = public_url()
         self.downloads = Downloads()
+        self.wrong_keys = Throttle()
 
-    def authorise(self, fields: dict[str, Any]) -> None:
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` on a worker thread. When the server begins to shut down meanwhile, the
+        request is answered 503 at once and the work is abandoned (the process does not wait for it)."""
+        work = asyncio.ensure_future(run_in_threadpool(function, *args))
+        while not work.done():
+            if self.service.stopping.is_set():
+                work.add_done_callback(_abandoned)
+                raise ApiError(503, STOPPING)
+            await asyncio.wait({work}, timeout=0.2)
+        return work.result()
+
+    def authorise(self, request: Request, fields: dict[str, Any]) -> None:
+        """Check the request's ``api_key`` when keys are set. After a few wrong keys from one client
+        address it waits, as failed logins do (see :class:`web.throttle.Throttle`), and gets 429 meanwhile."""
         if not self.keys:
             return
+        address = request.client.host if request.client else "unknown"
+        wait = self.wrong_keys.wait(address)
+        if wait:
+            raise ApiError(429, f"Slowdown: too many invalid API keys from this address; try again in {wait} "
+                                "seconds", {"Retry-After": str(wait)})
         key = fields.get("api_key")
         if not isinstance(key, str) or key.strip() == "" or key not in self.keys:
+            if self.wrong_keys.failed(address) == self.wrong_keys.free:
+                log.warning("%d invalid API keys from %s: throttling its requests", self.wrong_keys.free, address)
             raise ApiError(403, "Invalid API key")
+        self.wrong_keys.succeeded(address)
 
     async def languages(self, request: Request) -> Any:
         return LANGUAGES
@@ -202,37 +237,38 @@ class LibreTranslateApi:
 
     async def spec(self, request: Request) -> Any:
         fields, _ = await request_fields(request)
-        self.authorise(fields)
+        self.authorise(request, fields)
         return openapi_document()
 
     async def suggest(self, request: Request) -> Any:
         fields, _ = await request_fields(request)
-        self.authorise(fields)
+        self.authorise(request, fields)
         raise ApiError(403, "Suggestions are disabled on this server")
 
     async def detect(self, request: Request) -> Any:
         fields, from_json = await request_fields(request)
-        self.authorise(fields)
+        self.authorise(request, fields)
         texts, _ = texts_of(fields, from_json)
-        return [await run_in_threadpool(detect, "\n".join(texts))]
+        return [await self.run(detect, "\n".join(texts))]
 
     async def translate(self, request: Request) -> Any:
         fields, from_json = await request_fields(request)
-        self.authorise(fields)
+        self.authorise(request, fields)
         texts, is_list = texts_of(fields, from_json)
         source = check_languages(fields)
         form = str(fields.get("format") or "text").strip().lower()
         if form not in FORMATS:
             raise ApiError(400, f"Invalid request: format {form} is not supported (use text or html)")
+        alternatives = _wants_alternatives(fields.get("alternatives"))
         total = sum(len(text) for text in texts)
         if total > ARTICLE_MAX_CHARS:
             raise ApiError(400, f"Invalid request: request ({total}) exceeds text limit ({ARTICLE_MAX_CHARS})")
-        translations = await run_in_threadpool(self._translate, texts, form)
+        translations = await self.run(self._translate, texts, form)
         answer: dict[str, Any] = {"translatedText": [t for t, _ in translations] if is_list else translations[0][0]}
         if source == "auto":
-            detected = [await run_in_threadpool(detect, text) for text in texts]
+            detected = [await self.run(detect, text) for text in texts]
             answer["detectedLanguage"] = detected if is_list else detected[0]
-        if _wants_alternatives(fields.get("alternatives")):
+        if alternatives:
             answer["alternatives"] = [[] for _ in texts] if is_list else []
         if from_json and fields.get("segments") is True:
             segments = [s for _, s in translations]
@@ -240,22 +276,29 @@ class LibreTranslateApi:
         return answer
 
     def _translate(self, texts: list[str], form: str) -> list[tuple[str, list[dict[str, Any]]]]:
-        """Translate each text (its markup kept for html); one turn on the models for all of them."""
+        """Translate each text (its markup kept for html). Every text is checked first, and their
+        length once normalised together, then all are translated in one turn on the models."""
+        prepared = [None if not text.strip() else self._document(Path("q.html"), text.encode("utf-8"))
+                    if form == "html" else self.service.article(text) for text in texts]
+        total = sum(len(item) if isinstance(item, str) else sum(len(normalize(unit)) for unit in item.units)
+                    for item in prepared if item is not None)
+        if total > ARTICLE_MAX_CHARS:
+            raise ApiError(400, f"Invalid request: request ({total:,} characters once normalised: ligatures such as "
+                                f"ﷺ expand into whole words) exceeds text limit ({ARTICLE_MAX_CHARS})")
         with self.service.slot():
             out = []
-            for text in texts:
-                if not text.strip():
+            for item in prepared:
+                if item is None:
                     out.append(("", []))
-                elif form == "html":
-                    out.append((self._translate_document(Path("q.html"), text.encode("utf-8")).decode("utf-8"), []))
-                else:
-                    article = self.service.article(text)
-                    translation = self.service.translator.translate(article)
+                elif isinstance(item, str):
+                    translation = self.service.translator.translate(item)
                     out.append((translation.text, [segment_record(s) for s in translation.segments]))
+                else:
+                    out.append((self._render(item).decode("utf-8"), []))
             return out
 
-    def _translate_document(self, path: Path, data: bytes) -> bytes:
-        """A file in one of the batch job's formats, translated with its markup kept."""
+    def _document(self, path: Path, data: bytes) -> Any:
+        """A file in one of the batch job's formats, parsed and checked (its text's length, Arabic in it)."""
         from translate.formats import parse
 
         parsed = parse(path, data)
@@ -263,31 +306,36 @@ class LibreTranslateApi:
             raise ApiError(400, f"Invalid request: the file holds more than {FILE_MAX_CHARS:,} characters of text")
         if not any(has_arabic(unit) for unit in parsed.units):
             raise ApiError(400, "Invalid request: no Arabic text found to translate")
+        return parsed
+
+    def _render(self, parsed: Any, suffix: str = "") -> bytes:
+        """A parsed document translated, its markup kept, written as a ``suffix`` file where it can be."""
         translations = self.service.translator.translate_batch(list(parsed.units))
-        render = dict(parsed.also).get(path.suffix.lower(), parsed.render)  # a PDF comes back as a PDF
+        render = dict(parsed.also).get(suffix, parsed.render)  # a PDF comes back as a PDF
         return render([t.text for t in translations])
 
     async def translate_file(self, request: Request) -> Any:
         fields, _ = await request_fields(request, file_limit=FILE_MAX_BYTES)
-        self.authorise(fields)
+        self.authorise(request, fields)
         upload = fields.get("file")
         if not isinstance(upload, UploadFile):
             raise ApiError(400, "Invalid request: missing file parameter")
         check_languages(fields)
-        filename = Path(upload.filename or "file.txt").name
+        filename = Path(readable_name(upload.filename or "file.txt")).name
         suffix = Path(filename).suffix.lower()
         if suffix not in UPLOAD_TYPES:
             raise ApiError(400, f"{suffix or 'this'} file format is not supported (use {', '.join(UPLOAD_TYPES)})")
         data = await upload.read(FILE_MAX_BYTES + 1)
         if len(data) > FILE_MAX_BYTES:
             raise ApiError(400, f"Invalid request: the file is larger than the {FILE_MAX_BYTES:,}-byte limit")
-        output = await run_in_threadpool(self._translate_file, Path(filename), data)
+        output = await self.run(self._translate_file, Path(filename), data)
         name = self.downloads.add(output, f"{Path(filename).stem}.en{suffix}")
-        return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{name}"}
+        return {"translatedFileUrl": f"{self.public_url or own_address(request)}/download_file/{name}"}
 
     def _translate_file(self, path: Path, data: bytes) -> Path:
+        parsed = self._document(path, data)
         with self.service.slot():
-            translated = self._translate_document(path, data)
+            translated = self._render(parsed, path.suffix.lower())
         output = self.service.scratch() / f"translated{path.suffix.lower()}"
         output.write_bytes(translated)
         return output
@@ -301,10 +349,41 @@ class LibreTranslateApi:
         return Response(data, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
 
 
+def own_address(request: Request) -> str:
+    """``scheme://host:port`` of the address this request came in on (the server's own socket), never
+    the client's ``Host`` header, which anyone can set; with ``KHABAR_PUBLIC_URL`` unset, links use it."""
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    host = f"[{host}]" if ":" in host else host
+    return f"{request.url.scheme}://{host}:{port}"
+
+
+def readable_name(name: str) -> str:
+    """An uploaded file's name as its sender wrote it. Names that are not UTF-8 reach us decoded as
+    Latin-1 (``ÎÈÑ.txt``); when their bytes read as Windows-1256 Arabic (``خبر.txt``: every byte above
+    ASCII an Arabic character, two letters at least) that is what the sender meant, else the name stays
+    as it came (``café.txt``)."""
+    try:
+        raw = name.encode("latin-1")
+    except UnicodeEncodeError:
+        return name  # decoded as UTF-8 already
+    arabic = raw.decode("cp1256", errors="replace")
+    foreign = [char for char, byte in zip(arabic, raw, strict=True) if byte >= 0x80]
+    letters = sum(bool(ARABIC_LETTER.match(char)) for char in foreign)
+    if letters >= 2 and all("\u0600" <= char <= "\u06ff" or char in "\u200c\u200d" for char in foreign):
+        return arabic
+    return name
+
+
+def _abandoned(work: asyncio.Future) -> None:
+    """Collect the outcome of work abandoned at shutdown, so that it is not reported as never retrieved."""
+    if not work.cancelled() and work.exception() is not None:
+        log.info("work abandoned at shutdown ended with %r", work.exception())
+
+
 def _wants_alternatives(value: Any) -> bool:
     try:
         return int(value or 0) > 0
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # Infinity, NaN, 1e400, text
         raise ApiError(400, "Invalid request: alternatives must be a number") from None
 
 
@@ -322,7 +401,7 @@ def _answer(handler: Callable[[Request], Awaitable[Any]]) -> Callable[[Request],
         try:
             value = await handler(request)
         except ApiError as error:
-            return JSONResponse({"error": error.message}, status_code=error.status)
+            return JSONResponse({"error": error.message}, status_code=error.status, headers=error.headers)
         except Busy as error:
             return JSONResponse({"error": f"Slowdown: {error}"}, status_code=429)
         except TranslateError as error:

@@ -8,12 +8,14 @@ logins are throttled per client address, and without a login the page carries no
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -21,9 +23,20 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.config import FILE_MAX_BYTES, FILES_PER_UPLOAD, QUEUE_SIZE, REQUEST_MAX_BYTES
+from translate.config import (
+    BODY_TIMEOUT_S,
+    FAILURE_MAX_WAIT_S,
+    FAILURES_BEFORE_WAIT,
+    FILE_MAX_BYTES,
+    FILES_PER_UPLOAD,
+    QUEUE_SIZE,
+    REQUEST_MAX_BYTES,
+    STOP_TIMEOUT_S,
+)
 from translate.errors import TranslateError
-from web.service import Service
+from web.service import STOPPING, Service
+from web.throttle import Throttle
+from web.uploads import UploadGuard
 
 if TYPE_CHECKING:
     import fastapi
@@ -40,8 +53,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's file uploads
 FILE_PATHS = ("/translate_file",)  # the API's one-file upload
 LOGIN_PATHS = ("/login", "/login/")
-LOGIN_FREE_FAILURES = 5  # failed logins from one address before it must wait
-LOGIN_MAX_WAIT_S = 15 * 60  # the longest wait: 1 s after the 5th failure, doubling with each further one
 AUTH_ENV, AUTH_FILE_ENV = "KHABAR_AUTH", "KHABAR_AUTH_FILE"
 
 
@@ -64,10 +75,13 @@ async def answer_json(send: Send, status: int, payload: dict, headers: Sequence[
 
 class BodyLimit:
     """Refuse a request body over :func:`body_limit` with 413, from its Content-Length before reading it,
-    or as soon as the bytes streamed so far pass the limit (the app then sees the client disconnect)."""
+    or as soon as the bytes streamed so far pass the limit; and a body still arriving ``timeout`` seconds
+    after the request began with 408 (a client sending a byte a second holds no connection for ever).
+    The app then sees the client disconnect."""
 
-    def __init__(self, app: ASGIApp, limit: Callable[[str], int] = body_limit) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: Callable[[str], int] = body_limit, timeout: float = BODY_TIMEOUT_S
+                 ) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,14 +93,26 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > limit):
             await answer_json(send, 413, message, [(b"connection", b"close")])
             return
-        received, started, refused = 0, False, False
+        received, started, refused, whole = 0, False, False, False
+        deadline = time.monotonic() + self.timeout
 
         async def limited_receive() -> Message:
-            nonlocal received, refused
+            nonlocal received, refused, whole
             if refused:
                 return {"type": "http.disconnect"}
-            item = await receive()
+            if whole:  # the body has arrived: the app waits for the client to go, as long as it takes
+                return await receive()
+            try:
+                item = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                refused = True
+                log.info("the body of a request to %s did not arrive within %g s", scope["path"], self.timeout)
+                if not started:
+                    await answer_json(send, 408, {"error": f"The request body did not arrive within {self.timeout:g} "
+                                                           "seconds."}, [(b"connection", b"close")])
+                return {"type": "http.disconnect"}
             if item["type"] == "http.request":
+                whole = not item.get("more_body", False)
                 received += len(item.get("body", b""))
                 if received > limit:
                     refused = True
@@ -112,25 +138,21 @@ class BodyLimit:
 
 
 class LoginThrottle:
-    """After :data:`LOGIN_FREE_FAILURES` failed logins from one client address, that address waits
-    1 s, then 2 s, 4 s ... (at most :data:`LOGIN_MAX_WAIT_S`) before its next try; tries while it waits
+    """After :data:`FAILURES_BEFORE_WAIT` failed logins from one client address, that address waits
+    1 s, then 2 s, 4 s ... (at most :data:`FAILURE_MAX_WAIT_S`) before its next try; tries while it waits
     get 429. A successful login clears the count. Other addresses are not affected."""
 
-    def __init__(self, app: ASGIApp, *, free: int = LOGIN_FREE_FAILURES, max_wait: float = LOGIN_MAX_WAIT_S) -> None:
-        self.app, self.free, self.max_wait = app, free, max_wait
-        self.failures: dict[str, tuple[int, float]] = {}  # address → (failed logins, may try again at)
-        self.lock = threading.Lock()
+    def __init__(self, app: ASGIApp, *, free: int = FAILURES_BEFORE_WAIT, max_wait: float = FAILURE_MAX_WAIT_S
+                 ) -> None:
+        self.app, self.throttle = app, Throttle(free=free, max_wait=max_wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in LOGIN_PATHS:
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown", 0))[0]
-        now = time.monotonic()
-        with self.lock:
-            count, until = self.failures.get(address, (0, 0.0))
-        if now < until:
-            wait = max(1, round(until - now))
+        wait = self.throttle.wait(address)
+        if wait:
             await answer_json(send, 429, {
                 "error": f"Too many failed logins from this address: try again in {wait} seconds.",
                 "detail": f"Too many failed logins from this address: try again in {wait} seconds."},
@@ -145,32 +167,20 @@ class LoginThrottle:
             await send(item)
 
         await self.app(scope, receive, watching_send)
-        with self.lock:
-            if status == 200:
-                self.failures.pop(address, None)
-            elif 400 <= status < 500:
-                count, _ = self.failures.get(address, (0, 0.0))
-                count += 1
-                wait = min(2.0 ** (count - self.free), self.max_wait) if count >= self.free else 0.0
-                self.failures[address] = (count, time.monotonic() + wait)
-                if count == self.free:
-                    log.warning("%d failed logins from %s: throttling its logins", count, address)
-            self._forget_old()
-
-    def _forget_old(self) -> None:
-        """Keep the table small: forget addresses whose wait ended over an hour ago."""
-        if len(self.failures) > 10_000:
-            horizon = time.monotonic() - 3600
-            for address in [a for a, (_, until) in self.failures.items() if until < horizon]:
-                del self.failures[address]
+        if status == 200:
+            self.throttle.succeeded(address)
+        elif 400 <= status < 500 and self.throttle.failed(address) == self.throttle.free:
+            log.warning("%d failed logins from %s: throttling its logins", self.throttle.free, address)
 
 
+DESCRIPTION_PATHS = ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")  # FastAPI's, in Gradio's app
 _API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
 
 
 class LoginGate:
     """With a login, the Gradio page served before logging in is the bare login page: the API
-    description that Gradio embeds in every page is removed from it."""
+    description that Gradio embeds in every page is removed from it, and Gradio's OpenAPI description
+    (:data:`DESCRIPTION_PATHS`) answers 401 as ``/config`` does."""
 
     def __init__(self, app: ASGIApp, gradio_app: Any) -> None:
         self.app, self.gradio_app = app, gradio_app
@@ -184,8 +194,14 @@ class LoginGate:
         return token is not None and token in self.gradio_app.tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] != "/"
+        if (scope["type"] != "http" or scope["path"] not in ("/", *DESCRIPTION_PATHS)
                 or self.gradio_app.auth is None or self._logged_in(scope)):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in DESCRIPTION_PATHS:
+            await answer_json(send, 401, {"detail": "Not authenticated"})
+            return
+        if scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         start: Message = {}
@@ -261,6 +277,7 @@ def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]]
 
     app = fastapi.FastAPI(title="Khabar", docs_url=None, redoc_url=None, openapi_url=None)
     libretranslate.install(app, service)
+    api_paths = [route.path for route in app.routes]
     if ui:
         import gradio as gr
 
@@ -270,8 +287,10 @@ def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]]
             blocks, css = build_app(service, max_queue=max_queue), css or CSS
         gr.mount_gradio_app(app, blocks, path="/", auth=auth, max_file_size=FILE_MAX_BYTES, css=css,
                             footer_links=["api"], show_error=True)
+        mounted = next(route.app for route in app.routes if getattr(route, "path", None) == "")
+        app.add_middleware(UploadGuard, uploads=service.uploads, upload_paths=UPLOAD_PATHS,
+                           folder=mounted.uploaded_file_dir, other_paths=api_paths)
         if auth:
-            mounted = next(route.app for route in app.routes if getattr(route, "path", None) == "")
             app.add_middleware(LoginGate, gradio_app=mounted)
             app.add_middleware(LoginThrottle)
     app.add_middleware(BodyLimit)
@@ -315,11 +334,31 @@ def server_config(app: ASGIApp, *, host: str, port: int, **options: Any):
 def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
           temporary: Sequence[Path] = ()) -> int:
     """Serve ``app`` until SIGTERM or SIGINT (Ctrl-C), cleaning old request files on a timer; then
-    remove the service's scratch folder and the ``temporary`` folders. Returns the exit code (0)."""
+    remove the service's scratch folder and the ``temporary`` folders. Returns the exit code (0).
+
+    When the signal comes, the requests in flight are answered at once (503 in the HTTP API, a message
+    in the app), and the process has ended :data:`STOP_TIMEOUT_S` seconds later at the most: a
+    translation still running on a worker thread is abandoned rather than waited for."""
     import uvicorn
 
+    def clean_up() -> None:
+        service.close()
+        for folder in temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    class StoppingServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            if not service.stopping.is_set():
+                service.stop()
+                blocks = _gradio_blocks(app)
+                if blocks is not None:
+                    asyncio.get_running_loop().call_soon_threadsafe(end_events, blocks, STOPPING)
+                threading.Thread(target=_exit_after, args=(STOP_TIMEOUT_S, clean_up), name="khabar-stop",
+                                 daemon=True).start()
+            super().handle_exit(sig, frame)
+
     service.clean_every()
-    server = uvicorn.Server(server_config(app, host=host, port=port))
+    server = StoppingServer(server_config(app, host=host, port=port))
     # uvicorn shuts down gracefully on both signals, then raises the signal again with the handlers
     # that were there before: SIGINT's raises KeyboardInterrupt, this one raises Stopped.
     previous = signal.signal(signal.SIGTERM, _stop)
@@ -329,7 +368,38 @@ def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
         log.info("stopping (%s)", type(stop).__name__)
     finally:
         signal.signal(signal.SIGTERM, previous)
-        service.close()
-        for folder in temporary:
-            shutil.rmtree(folder, ignore_errors=True)
+        clean_up()
     return 0
+
+
+def _gradio_blocks(app: Any) -> gr.Blocks | None:
+    """The Gradio Blocks mounted at ``/`` in ``app``, if any."""
+    mounted = next((route.app for route in getattr(app, "routes", ()) if getattr(route, "path", None) == ""), None)
+    return mounted.get_blocks() if mounted is not None and hasattr(mounted, "get_blocks") else None
+
+
+def end_events(blocks: gr.Blocks, message: str) -> None:
+    """End every event of the app that is running or waiting with the error ``message``, so that the
+    editors' pages say why their request stopped (run on the event loop)."""
+    import gradio as gr
+    from gradio.server_messages import ProcessCompletedMessage
+    from gradio.utils import error_payload
+
+    queue = blocks._queue
+    running = [event for job in queue.active_jobs if job for event in job]
+    waiting = [event for line in queue.event_queue_per_concurrency_id.values() for event in line.queue]
+    payload = error_payload(gr.Error(message), True)
+    for event in running + waiting:
+        queue.send_message(event, ProcessCompletedMessage(output=payload, title="Error", success=False))
+
+
+def _exit_after(seconds: float, clean_up: Callable[[], None]) -> None:
+    """End the process ``seconds`` from now unless it has ended by then (a request still running on a
+    worker thread would keep it alive until it finished), after ``clean_up``."""
+    time.sleep(seconds)
+    log.warning("requests still running after %g s are abandoned: stopping now", seconds)
+    clean_up()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

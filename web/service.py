@@ -16,8 +16,12 @@ from translate.config import ARTICLE_MAX_CHARS, ARTICLE_MAX_TOKENS, QUEUE_SIZE, 
 from translate.errors import TranslateError
 from translate.text import check_article
 from translate.translator import Translator
+from web.uploads import Uploads
 
 log = logging.getLogger(__name__)
+
+
+STOPPING = "The server is shutting down: try again in a moment."
 
 
 class Busy(TranslateError):
@@ -26,7 +30,7 @@ class Busy(TranslateError):
 
 class Service:
     """The translator and summariser of one run configuration, a turn-taking slot for using them,
-    and a scratch folder for request files."""
+    a scratch folder for request files, and the files clients uploaded (:attr:`uploads`)."""
 
     def __init__(self, translator: Translator, summarizer: Summarizer | None, *, config: RunConfig | None = None,
                  max_waiting: int = QUEUE_SIZE) -> None:
@@ -34,12 +38,14 @@ class Service:
         self.summarizer = summarizer
         self.config = config or RunConfig.resolved(summary=summarizer is not None)
         self.workdir = Path(tempfile.mkdtemp(prefix="khabar-app-"))
+        self.uploads = Uploads()
         self.max_waiting = max_waiting
         self._turn = threading.Lock()
         self._count = threading.Lock()
         self._waiting = 0
         self._stop = threading.Event()
         self._cleaner: threading.Thread | None = None
+        self.stopping = threading.Event()  # set by stop(): the server is shutting down
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Service:
@@ -52,6 +58,16 @@ class Service:
         self.translator.engine  # noqa: B018 - property that loads the model
         if self.summarizer is not None:
             self.summarizer.loaded.model  # noqa: B018
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request holds or waits for the turn on the models."""
+        with self._count:
+            return self._waiting > 0
+
+    def stop(self) -> None:
+        """Say that the server is shutting down: requests in flight are answered at once (:data:`STOPPING`)."""
+        self.stopping.set()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -110,5 +126,6 @@ class Service:
 
     def close(self) -> None:
         """Stop the clean-up timer and remove every file the service made."""
+        self.stop()
         self._stop.set()
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -26,11 +26,13 @@ CSS = """
 
 def taking_turns(service: Service, handler: Callable) -> Callable:
     """``handler`` run inside the service's turn on the models (shared with the HTTP API); a full
-    wait answers with the service's "busy" message. Generators keep the turn until they finish."""
+    wait answers with the service's "busy" message. Generators keep the turn until they finish.
+    The request's glossary is read and built before the turn (:func:`web.handlers.before_turn`)."""
     if inspect.isgeneratorfunction(handler):
         @functools.wraps(handler)
         def streaming(*args, **kwargs):
             try:
+                args, kwargs = handlers.before_turn(service, handler, args, kwargs)
                 with service.slot():
                     yield from handler(*args, **kwargs)
             except TranslateError as error:
@@ -40,6 +42,7 @@ def taking_turns(service: Service, handler: Callable) -> Callable:
     @functools.wraps(handler)
     def plain(*args, **kwargs):
         try:
+            args, kwargs = handlers.before_turn(service, handler, args, kwargs)
             with service.slot():
                 return handler(*args, **kwargs)
         except TranslateError as error:

@@ -14,7 +14,12 @@
   record for an input already recorded in this run is dropped, so a batch that Ray retried is recorded once.
 - Faults: Ray restarts an actor that dies and retries its batch (:data:`TASK_RETRIES` times); temporary files the
   dead actor left are removed at the end of the run. A driver stopped mid-run resumes from the manifest like a
-  local run. Ray started for the run is shut down when it ends, also on Ctrl-C.
+  local run. Ray started for the run is shut down when it ends, also on Ctrl-C; a local instance ends with the
+  driver even when it is killed: its actors watch the driver's process, and :mod:`jobs.backends.reaper`
+  ends Ray's other processes, so none holds memory afterwards.
+- A cluster named with ``--address`` that cannot be reached within ``KHABAR_RAY_CONNECT_TIMEOUT`` seconds
+  (:data:`~translate.config.RAY_CONNECT_TIMEOUT_S`), or a local instance that cannot start, stops the run with
+  one line (exit code 2) instead of Ray retrying for ever or a traceback.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ import json
 import logging
 import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -36,7 +46,7 @@ import ray
 from jobs.backends.settings import CPUS_PER_WORKER, GPUS_PER_WORKER, WORKERS, BackendSetting
 from jobs.batch import Job, Record, Worker, WorkerSpec
 from summarize import Summarizer
-from translate.config import RunConfig, cache_dir, digest, quiet_ray, signature
+from translate.config import RunConfig, cache_dir, digest, quiet_ray, ray_connect_timeout, signature
 from translate.engines import converted_model
 from translate.errors import TranslateError
 from translate.files import remove_stale_temporaries
@@ -128,11 +138,53 @@ def convert_once(translator: Any, summarizer: Any | None) -> None:
             summarizer.back_translator.engine  # noqa: B018
 
 
+def follow(driver: int, every: float = 1.0) -> None:
+    """End this process as soon as the process ``driver`` (on this machine) is gone, checked every ``every``
+    seconds on a daemon thread: an actor of a local instance then never outlives a driver that was killed."""
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(driver, 0)
+            except (ProcessLookupError, PermissionError):  # gone (or its number taken by another user's process)
+                os._exit(0)
+
+    threading.Thread(target=watch, name="khabar-follow-driver", daemon=True).start()
+
+
+def start_reaper() -> None:
+    """Start :mod:`jobs.backends.reaper` for this process: whatever is left of the local instance it
+    starts is ended as soon as this process is, even by SIGKILL."""
+    subprocess.Popen([sys.executable, "-m", "jobs.backends.reaper", str(os.getpid())],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)  # Ctrl-C on the terminal reaches the driver, not the reaper
+
+
+def reachable(address: str, timeout: float) -> None:
+    """Raise :class:`BackendSetting` unless something accepts a connection at ``address`` (``HOST:PORT`` or
+    ``ray://HOST:PORT``) within ``timeout`` seconds: Ray itself would retry for ever."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # not HOST:PORT: Ray says what is wrong with it
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            return
+    except TimeoutError:
+        reason = f"nothing answered within {timeout:g} s"
+    except OSError as error:
+        reason = error.strerror or str(error)
+    raise BackendSetting(f"cannot reach the Ray cluster at {address}: {reason} (KHABAR_RAY_CONNECT_TIMEOUT sets "
+                         "how long to wait)")
+
+
 class ArticleWorker:
     """One actor of the pool: builds the models from the run configuration once, then translates batches of
-    jobs (rows made by :func:`batch_row`, each one batch of the local worker) and returns their manifest lines."""
+    jobs (rows made by :func:`batch_row`, each one batch of the local worker) and returns their manifest lines.
+    With ``driver`` (the driver's process on this machine, for a local instance) it ends when the driver does."""
 
-    def __init__(self, config: RunConfig, spec: WorkerSpec) -> None:
+    def __init__(self, config: RunConfig, spec: WorkerSpec, driver: int | None = None) -> None:
+        if driver is not None:
+            follow(driver)
         translator = Translator.from_config(config)
         summarizer = Summarizer.from_config(config) if config.summary else None
         with node_lock():  # the actors of a node would convert the same model into its cache at once
@@ -164,6 +216,7 @@ class RayBackend:
         self.config, self.address, self.workers = config, address, workers
         self.cpus, self.gpus = cpus_per_worker, gpus_per_worker
         self.started = False  # whether this backend started (or connected) Ray, and so shuts it down
+        self.local = False  # whether that is a local instance of this run (its actors then follow this process)
 
     def __enter__(self) -> RayBackend:
         for name in QUIET:
@@ -185,14 +238,27 @@ class RayBackend:
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         try:
             if self.address:
+                try:
+                    timeout = ray_connect_timeout()
+                except TranslateError as error:
+                    raise BackendSetting(str(error)) from None
+                if self.address != "auto":
+                    reachable(self.address, timeout)
                 ray.init(address=self.address, **quiet)
             else:
+                start_reaper()
                 ray.init(address="local", include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                          **quiet)  # a new instance, even where "ray start" runs one
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
             raise BackendSetting(f"cannot connect to {where}: {error}") from None
+        except OSError as error:  # e.g. Ray's temporary folder (RAY_TMPDIR, else /tmp/ray) cannot be written
+            ray.shutdown()
+            where = f"connect to the Ray cluster at {self.address}" if self.address else "start a local Ray instance"
+            raise BackendSetting(f"cannot {where}: {error.strerror or error}; Ray's temporary folder (RAY_TMPDIR, "
+                                 "default /tmp/ray) must be a folder this user can write") from None
         self.started = True
+        self.local = not self.address
 
     def close(self) -> None:
         """Shut Ray down if this backend started or connected it (a caller's own Ray is left running)."""
@@ -240,7 +306,8 @@ class RayBackend:
                 ArticleWorker, compute=ActorPoolStrategy(size=min(self.workers, len(rows))),  # no idle actors
                 batch_size=1, batch_format="pyarrow",
                 num_cpus=self.cpus, num_gpus=self.gpus or None, max_task_retries=TASK_RETRIES,
-                fn_constructor_args=(config, worker.spec))
+                fn_constructor_args=(config, worker.spec),
+                fn_constructor_kwargs={"driver": os.getpid() if self.local else None})
         dataset.context.enable_progress_bars = False  # the driver shows files done out of total
         dataset.context.print_on_execution_start = False  # (this dataset's own settings, not the process's)
         return dataset
