@@ -133,9 +133,9 @@ class Summarizer(Generating):
         if self.strategy == "translate-back":
             back = self.back_translator
             arabic = {"model": back.model_name, "revision": back.loaded.revision, "engine": back.engine_name,
-                      "compute_type": back.effective_compute_type}
+                      **back.precision()}
         return {"strategy": self.strategy, "model": self.model_name, "revision": self.loaded.revision,
-                "arabic_model": arabic, "engine": self.engine_name, "compute_type": self.effective_compute_type,
+                "arabic_model": arabic, "engine": self.engine_name, **self.precision(),
                 "generation": asdict(self.generation), "long_input": self.long_input,
                 "glossary": self.glossary.digest if self.glossary is not None else None}
 

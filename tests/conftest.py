@@ -146,3 +146,10 @@ def random_mt5(models_dir) -> Path:
 def random_bart(models_dir) -> Path:
     return built(models_dir / "bart-random", lambda folder: factory.build_bart(folder, texts=factory.ENGLISH_TEXTS,
                                                                                seed=3))
+
+
+def pytest_report_header(config) -> str:
+    """The CPU of this run as CTranslate2 sees it: its int8 results depend on it."""
+    from translate.canary import cpu_summary
+
+    return f"cpu: {cpu_summary()}"

@@ -440,7 +440,10 @@ def test_actors_on_a_cold_cache_convert_each_model_into_one_folder_and_match_a_l
     found = records(out)
     assert {r["status"] for r in found.values()} == {"done"}
     assert [r["summary_error"] for r in found.values() if r["input"] == "part0/s00.txt"] == [None]
-    converted = sorted(path.name for path in (tmp_path / "cold" / "ctranslate2").iterdir())
-    assert [name.rsplit("-", 2)[:2] for name in converted] == [["marian-memorised", "int8"], ["mt5-memorised", "int8"]]
+    converted = [path.name.rsplit("-", 2)[:2] for path in (tmp_path / "cold" / "ctranslate2").iterdir()]
+    # one folder per model and compute type: int8 as asked, and float32 where this CPU's int8 failed the canary
+    assert sorted(map(tuple, converted)) == sorted(set(map(tuple, converted)))
+    assert {("marian-memorised", "int8"), ("mt5-memorised", "int8")} <= set(map(tuple, converted))
+    assert {quantization for _, quantization in converted} <= {"int8", "float32"}
     assert main([str(source), str(local), *common]) == 0
     assert tree(out) == tree(local)

@@ -112,6 +112,11 @@ def hub_endpoint() -> str | None:
     return urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
 
 
+def ctranslate2_forces_mkl() -> bool:
+    """Whether ``CT2_USE_MKL=1`` makes CTranslate2 use MKL's int8 kernels on a CPU that is not Intel's."""
+    return os.environ.get("CT2_USE_MKL", "") == "1"
+
+
 def quiet_ray() -> None:
     """Ray's own settings, unless the user gave them: no usage statistics leave the machine, and Ray's core
     logs stay in its session folder."""

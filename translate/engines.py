@@ -17,13 +17,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from translate import canary
 from translate.config import cache_dir
 from translate.errors import TranslateError
 from translate.models import LoadedModel, generation_precision, model_revision
 
-CONVERSION_RULES = 2  # this project's fixes to CTranslate2's converters; a change converts every model again
+CONVERSION_RULES = 3  # this project's fixes to CTranslate2's converters; a change converts every model again
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -182,13 +183,34 @@ class CTranslate2Engine:
     name = "ctranslate2"
 
     def __init__(self, loaded: LoadedModel, *, compute_type: str | None = None, threads: int = 0,
-                 inter_threads: int = 1) -> None:
+                 inter_threads: int = 1, explicit: bool = False) -> None:
         self.loaded = loaded
-        self.compute_type = compute_type or ("float16" if loaded.device.startswith("cuda") else "int8")
+        self.requested = compute_type or ("float16" if loaded.device.startswith("cuda") else "int8")
         self.inter_threads = inter_threads
-        self.translator = ctranslate2_translator(loaded, self.compute_type, threads=threads,
-                                                 inter_threads=inter_threads)
+        self.translator, self.compute_type, self.verdicts = guarded_translator(
+            loaded, self.requested, threads=threads, inter_threads=inter_threads, explicit=explicit)
         self.generated_tokens = 0  # tokens kept in every output so far (see Hypothesis.tokens)
+
+    @property
+    def notice(self) -> str | None:
+        """Why this engine runs in another compute type than was asked for, or why the one asked for
+        (with --compute-type) may write other words than the model; None when the canary agreed."""
+        failed = [v for v in self.verdicts if not v.passed]
+        if not failed:
+            return None
+        found = "; ".join(v.describe() for v in self.verdicts)
+        if self.compute_type == self.requested:
+            return (f"The CTranslate2 engine's {self.requested} results on this CPU differ from the model's "
+                    f"({found}); kept because it was asked for. Translations may differ from the model's.")
+        return (f"The CTranslate2 engine's {self.requested} results on this CPU differ from the model's "
+                f"({found}); using {self.compute_type} instead.")
+
+    @property
+    def check(self) -> dict:
+        """The compute type asked for and the canary's verdicts, as the run signature records them."""
+        return {"requested": self.requested,
+                "canary": [{"compute_type": v.compute_type, "agreement": round(v.agreement, 3)}
+                           for v in self.verdicts]}
 
     def generate(self, sources: Sequence[list[int]], caps: Sequence[int], decoding: Decoding, *,
                  scores: bool = True) -> list[Hypothesis]:
@@ -259,16 +281,65 @@ class Generating:
         """The generation back end (built now if this is the first use)."""
         if self._engine is None:
             self._engine = build_engine(self.engine_name, self.loaded, self.effective_compute_type,
-                                        threads=self.threads, inter_threads=self.inter_threads)
+                                        threads=self.threads, inter_threads=self.inter_threads,
+                                        explicit=self.compute_type is not None)
         return self._engine
 
+    def precision(self) -> dict:
+        """The signature's precision entries: the compute type generation runs in and, on CTranslate2, the
+        one asked for and the canary's verdicts (the engine is built to know them)."""
+        if self.engine_name != "ctranslate2":
+            return {"compute_type": self.effective_compute_type}
+        engine = self.engine
+        return {"compute_type": engine.compute_type, "compute_check": engine.check}
 
-def build_engine(name: str, loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1
-                 ) -> Engine:
-    """The engine called ``name`` over ``loaded``: CTranslate2 at ``compute_type`` with its threads, or transformers."""
+    @property
+    def compute_notice(self) -> str | None:
+        """A warning for the user when the int8 guard changed or doubted the compute type (else None)."""
+        return getattr(self._engine, "notice", None)
+
+
+def build_engine(name: str, loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1,
+                 explicit: bool = False) -> Engine:
+    """The engine called ``name`` over ``loaded``: CTranslate2 at ``compute_type`` (or the next safe one, unless
+    ``explicit``) with its threads, or transformers."""
     if name == "ctranslate2":
-        return CTranslate2Engine(loaded, compute_type=compute_type, threads=threads, inter_threads=inter_threads)
+        return CTranslate2Engine(loaded, compute_type=compute_type, threads=threads, inter_threads=inter_threads,
+                                 explicit=explicit)
     return TransformersEngine(loaded)
+
+
+def guarded_translator(loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1,
+                       explicit: bool = False) -> tuple[Any, str, list[canary.Verdict]]:
+    """A ``ctranslate2.Translator`` whose outputs agree with the model's on this machine: ``compute_type``
+    if its canary agrees (:mod:`translate.canary`), else the next safe type (``int8_float32``, then
+    ``float32``). An ``explicit`` compute type is kept whatever the canary says. Returns the translator,
+    its compute type and the verdict of each type tried. Even float32 disagreeing means the conversion
+    does not reproduce the model: an error."""
+    reference = canary.reference(loaded, cache_dir() / "canary")
+    tried: list[canary.Verdict] = []
+    seen: set[str] = set()
+    last: tuple[Any, str] | None = None
+    candidates = (compute_type,) if explicit else (compute_type, *canary.FALLBACKS.get(compute_type, ()))
+    for candidate in candidates:
+        runs_as = "int8_float32" if candidate == "int8" and not loaded.device.startswith("cuda") else candidate
+        if runs_as in seen:  # on CPU, CTranslate2 runs int8 as int8_float32: the same kernels, tried once
+            continue
+        seen.add(runs_as)
+        translator = ctranslate2_translator(loaded, candidate, threads=threads, inter_threads=inter_threads)
+        verdict = canary.score(translator, candidate, reference)
+        tried.append(verdict)
+        if verdict.passed:
+            return translator, candidate, tried
+        if candidate == "float32":
+            raise TranslateError(f"The CTranslate2 conversion of '{loaded.name}' does not reproduce the model's "
+                                 f"outputs ({'; '.join(v.describe() for v in tried)}). "
+                                 "Use --engine transformers for this model.")
+        last = translator, candidate
+        if explicit:
+            break
+    assert last is not None  # the first candidate is always tried
+    return (*last, tried)
 
 
 def split_batch(size: int, inter_threads: int) -> dict:
@@ -371,9 +442,39 @@ def _scale_t5_outputs_as_transformers_does() -> None:
     converters.register_loader("MT5Config")(scaled_as_transformers(converters.MT5Loader))
 
 
+def _start_marian_from_its_start_embedding() -> None:
+    """Make CTranslate2's Marian converter keep the decoder's real first input.
+
+    Transformers starts a Marian decoder from the ``<pad>`` token's embedding; CTranslate2 starts it from
+    zeros. Published opus-mt models keep that row at zero, but a model fine-tuned with tied embeddings
+    moves it (the output layer's gradient reaches it), and its CTranslate2 copy then writes other words
+    ("he next meeting" for "The next meeting"). The decoder's first step is its only one at position 0,
+    so adding the scaled ``<pad>`` embedding to position 0's encoding gives CTranslate2 the same input.
+    """
+    from ctranslate2.converters import transformers as converters
+
+    class StartEmbeddingMarianLoader(converters.MarianMTLoader):
+        def get_model_spec(self, model):
+            import torch
+
+            spec = super().get_model_spec(model)
+            decoder = model.get_decoder()
+            start = decoder.embed_tokens.weight[model.config.decoder_start_token_id].detach().float()
+            scale = getattr(decoder, "embed_scale", None)
+            if scale is None:
+                scale = model.config.d_model**0.5 if model.config.scale_embedding else 1.0
+            encodings = torch.as_tensor(spec.decoder.position_encodings.encodings).detach().float().clone()
+            encodings[0] += start * float(scale)
+            spec.decoder.position_encodings.encodings = encodings
+            return spec
+
+    converters.register_loader("MarianConfig")(StartEmbeddingMarianLoader)
+
+
 @functools.cache
 def _register_converter_fixes() -> None:
     """This project's fixes to CTranslate2's converters (:data:`CONVERSION_RULES`), registered once."""
+    _start_marian_from_its_start_embedding()
     _use_full_m2m100_vocabulary()
     _use_post_norm_bart()
     _scale_t5_outputs_as_transformers_does()

@@ -124,7 +124,7 @@ class Translator(Generating):
             "model": self.model_name,
             "revision": self.loaded.revision,
             "engine": self.engine_name,
-            "compute_type": self.effective_compute_type,
+            **self.precision(),
             "languages": f"{self.source_language}-{self.target_language}",
             "decoding": {"beams": decoding.beams, "no_repeat_ngram_size": decoding.no_repeat_ngram_size,
                          "length": [decoding.length_ratio, decoding.length_extra]},
