@@ -1,5 +1,6 @@
 """Placeholders in strings sent for translation (``%s``, ``%(count)d``, ``%1$s``, ``{name}``, ``{{name}}``,
-``${name}``, HTML entities such as ``&amp;``) kept out of the model's way and put back afterwards.
+``${name}``, HTML entities such as ``&amp;``, and Weblate's own masks such as ``[X7X]``) kept out of the
+model's way and put back afterwards.
 
 Software strings (Weblate, Nextcloud) carry placeholders that must come back exactly as they were. A
 placeholder at either end of a string is cut off and re-attached: the model never sees it. One inside the
@@ -22,6 +23,7 @@ PLACEHOLDER = re.compile(
     r"|\$\{[^{}\s]{1,60}\}"  # ${name}
     r"|\{(?:[A-Za-z_][\w.\[\]]{0,40}|\d{0,2})(?:![rsa])?(?::[^{}\n]{0,20})?\}"  # {name} {0} {} {count:d}
     r"|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"  # &amp; &#1589; &#x627;
+    r"|\[X\d{1,5}X\]"  # Weblate's own masks for the placeholders it knows: [X7X]
 )
 _SEPARATORS = r"[\s:：\-–—|•·,،;؛]*"
 _LEADING = re.compile(rf"^(?:\s*(?:{PLACEHOLDER.pattern}){_SEPARATORS})+")

@@ -249,8 +249,9 @@ class LibreTranslateApi:
         return work.result()
 
     def authorise(self, request: Request, fields: dict[str, Any]) -> None:
-        """Check the request's ``api_key`` when keys are set. After a few wrong keys from one client
-        address it waits, as failed logins do (see :class:`web.throttle.Throttle`), and gets 429 meanwhile."""
+        """Check the request's ``api_key`` (or ``apiKey``, as the npm client names it) when keys are set. After
+        a few wrong keys from one client address it waits, as failed logins do (see
+        :class:`web.throttle.Throttle`), and gets 429 meanwhile."""
         if not self.keys:
             return
         address = request.client.host if request.client else "unknown"
@@ -258,7 +259,7 @@ class LibreTranslateApi:
         if wait:
             raise ApiError(429, f"Slowdown: too many invalid API keys from this address; try again in {wait} "
                                 "seconds", {"Retry-After": str(wait)})
-        key = fields.get("api_key")
+        key = fields.get("api_key") or fields.get("apiKey")  # the npm client sends apiKey
         if not isinstance(key, str) or key.strip() == "" or key not in self.keys:
             if self.wrong_keys.failed(address) == self.wrong_keys.free:
                 log.warning("%d invalid API keys from %s: throttling its requests", self.wrong_keys.free, address)
