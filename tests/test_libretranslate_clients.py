@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,13 +85,19 @@ def test_cors_origins_can_be_limited_or_switched_off(translator, monkeypatch) ->
         assert answer.status_code == 200 and "access-control-allow-origin" not in answer.headers
 
 
-def test_a_bad_cors_origin_is_refused_at_start(translator, monkeypatch) -> None:
+def test_a_bad_cors_origin_stops_the_app_at_start_in_one_line(translator, monkeypatch) -> None:
     from translate.errors import TranslateError
     from web.server import create_app
 
     monkeypatch.setenv("KHABAR_CORS_ORIGINS", "cms.example.org/path")
     with pytest.raises(TranslateError, match="KHABAR_CORS_ORIGINS"):
         create_app(Service(translator, None), ui=False)
+    done = subprocess.run([sys.executable, "app.py", "--no-ui"], cwd=ROOT, timeout=120, capture_output=True,
+                          env={**os.environ, "KHABAR_CORS_ORIGINS": "https://ok.example, cms.example.org/path"})
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == [
+        "error: KHABAR_CORS_ORIGINS takes *, none, or origins such as https://cms.example.org (scheme, host and "
+        "port only), not 'cms.example.org/path'."]
 
 
 FETCH = """async ([api, body]) => {
