@@ -415,6 +415,12 @@ def test_a_mixed_list_translates_every_arabic_element_and_returns_the_others_unc
     assert "placeholders_added" not in body["khabar"]
 
 
+def test_a_short_arabic_string_naming_a_product_in_latin_letters_is_translated(url) -> None:
+    text = "تنزيل تطبيق Nextcloud Desktop"  # 9 Arabic letters, 16 Latin ones
+    body = httpx.post(f"{url}/translate", json={"q": [text], "source": "ar", "target": "en"}, timeout=60).json()
+    assert "khabar" not in body and body["translatedText"] != [text]
+
+
 @pytest.mark.parametrize("text", ["2024", "%s", "Khabar", "🙂"], ids=["number", "placeholder", "name", "emoji"])
 def test_a_single_text_without_arabic_comes_back_unchanged(url, text: str) -> None:
     answer = httpx.post(f"{url}/translate", data={"q": text, "source": "ar", "target": "en"}, timeout=60)

@@ -29,6 +29,7 @@ from starlette.formparsers import MultiPartException
 
 from translate.config import (
     ARTICLE_MAX_CHARS,
+    ARTICLE_MAX_TOKENS,
     FILE_MAX_BYTES,
     FILE_MAX_CHARS,
     REQUEST_MAX_BYTES,
@@ -54,6 +55,10 @@ SERVED = tuple(language["code"] for language in LANGUAGES)  # what /detect may a
 ALTERNATIVES_LIMIT = 3  # as LibreTranslate's default --alternatives-limit
 NO_ARABIC = "no Arabic text to translate"
 NOT_ARABIC = "mostly not Arabic: another language is returned unchanged"
+# A text whose letters are less than this share Arabic is another language quoting an Arabic word or name
+# ("The talks in القاهرة were postponed"); above it, a short string naming a product in Latin letters
+# ("تنزيل تطبيق Nextcloud Desktop") is still Arabic to translate, its Latin words copied by the model.
+MIN_ARABIC_SHARE = 0.25
 
 
 class ApiError(Exception):
@@ -355,18 +360,22 @@ class LibreTranslateApi:
                                     f"text limit ({ARTICLE_MAX_CHARS})")
             return item
         masked = mask(text)
-        cleaned = normalize(masked.text)
+        cleaned = normalize(masked.text, strip_diacritics=not self.service.config.keep_diacritics)
         if len(cleaned) > ARTICLE_MAX_CHARS:
             raise ApiError(400, f"Invalid request: request ({len(cleaned):,} characters once normalised: ligatures "
                                 f"such as ﷺ expand into whole words) exceeds text limit ({ARTICLE_MAX_CHARS})")
         if not has_arabic(cleaned):
             return Item(text, masked=masked, reason=NO_ARABIC)
-        if arabic_share(cleaned) < 0.5:
+        if arabic_share(cleaned) < MIN_ARABIC_SHARE:
             return Item(text, masked=masked, reason=NOT_ARABIC)
         problem = language_problem(cleaned)
         if problem is not None:
             return Item(text, masked=masked, reason=problem)
-        return Item(text, self.service.article(masked.text), masked)
+        tokens = self.service.translator.loaded.count_tokens(cleaned)
+        if tokens > ARTICLE_MAX_TOKENS:
+            raise ApiError(400, f"Invalid request: the text is about {tokens:,} model tokens long; the limit is "
+                                f"{ARTICLE_MAX_TOKENS:,}")
+        return Item(text, cleaned, masked)
 
     def _result(self, item: Item, count: int) -> Result:
         """The translation of one prepared text (the text itself when it is not translated)."""
