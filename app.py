@@ -11,7 +11,7 @@ import shutil
 import sys
 
 from translate import TranslateError
-from translate.config import add_arguments, config_from_parser, public_url, setting
+from translate.config import add_arguments, config_from_parser, cors_origins, public_url, setting
 from web.service import Service
 from web.ui import CSS, build_app
 
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         auth = accounts_from_env()
         public_url()  # a bad KHABAR_PUBLIC_URL stops the app here, in one line
+        cors_origins()  # so does a bad KHABAR_CORS_ORIGINS
         host, port = setting("host", args.host, "127.0.0.1"), setting("port", args.port, 7860)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)

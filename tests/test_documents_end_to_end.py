@@ -131,7 +131,7 @@ def test_translate_file_answers_each_format_in_its_own_format(url, name: str) ->
     assert answer.status_code == 200, answer.text
     download = httpx.get(answer.json()["translatedFileUrl"], timeout=30)
     assert download.status_code == 200
-    assert Path(name).stem + ".en" + Path(name).suffix in download.headers["content-disposition"]
+    assert Path(name).stem + "_en" + Path(name).suffix in download.headers["content-disposition"]
     assert _english_of(name, download.content) == API_CASES[name]
 
 

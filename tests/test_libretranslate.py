@@ -90,7 +90,9 @@ def test_alternatives_and_khabar_segments_on_request(url) -> None:
     answer = httpx.post(f"{url}/translate", json={"q": P[3][0] + " " + P[6][0], "source": "ar", "target": "en",
                                                   "alternatives": 3, "segments": True}, timeout=60).json()
     assert answer["translatedText"] == f"{P[3][1]} {P[6][1]}"
-    assert answer["alternatives"] == []
+    alternatives = answer["alternatives"]
+    assert 1 <= len(alternatives) <= 3 and len(set(alternatives)) == len(alternatives)
+    assert answer["translatedText"] not in alternatives and all(isinstance(a, str) and a for a in alternatives)
     assert [s["target"] for s in answer["segments"]] == [P[3][1], P[6][1]]
     assert set(answer["segments"][0]) == {"source", "target", "score", "flags", "details"}
     plain = httpx.post(f"{url}/translate", json={"q": P[3][0], "source": "ar", "target": "en"}, timeout=60).json()
@@ -116,7 +118,7 @@ def _docx(paragraphs: list[str]) -> bytes:
     ("story.docx", _docx([P[0][0], P[7][0]]), [P[0][1], P[7][1]]),
     ("page.html", f"<html><body><h1>{P[6][0]}</h1><p>{P[3][0]}</p></body></html>".encode(), [P[6][1], P[3][1]]),
 ], ids=["docx", "html"])
-def test_translate_file_then_download_once(url, name: str, data: bytes, expected: list[str]) -> None:
+def test_translate_file_then_download_until_clean_up(url, name: str, data: bytes, expected: list[str]) -> None:
     answer = httpx.post(f"{url}/translate_file", files={"file": (name, data)},
                         data={"source": "ar", "target": "en"}, timeout=60)
     assert answer.status_code == 200, answer.text
@@ -131,13 +133,14 @@ def test_translate_file_then_download_once(url, name: str, data: bytes, expected
         text = [line for line in (first.text.replace("<", "\n<").replace(">", ">\n")).splitlines()
                 if line.strip() and not line.startswith("<")]
     assert text == expected
-    second = httpx.get(link, timeout=30)
-    assert second.status_code == 404
-    assert "error" in second.json()
+    stem, suffix = name.rsplit(".", 1)
+    assert first.headers["content-disposition"] == f"attachment; filename*=UTF-8''{stem}_en.{suffix}"
+    second = httpx.get(link, timeout=30)  # served again, as LibreTranslate serves a file until its clean-up
+    assert second.status_code == 200 and second.content == first.content
 
 
 LONG = "ق" * (ARTICLE_MAX_CHARS + 1)
-NOT_A_NUMBER = {"error": "Invalid request: alternatives must be a number"}
+NOT_A_NUMBER = {"error": "Invalid request: alternatives parameter is not a number"}
 UNSEEN = "وصل الوفد إلى العاصمة صباح اليوم."  # a sentence no test translates: one that did would be cached
 ERRORS = [
     ("missing-q", "post", "/translate", {"json": {"source": "ar", "target": "en"}}, 400,
@@ -153,17 +156,15 @@ ERRORS = [
     ("too-long", "post", "/translate", {"json": {"q": LONG, "source": "ar", "target": "en"}}, 400,
      {"error": f"Invalid request: request ({ARTICLE_MAX_CHARS + 1}) exceeds text limit ({ARTICLE_MAX_CHARS})"}),
     ("bad-format", "post", "/translate", {"json": {"q": P[0][0], "source": "ar", "target": "en", "format": "pdf"}},
-     400, {"error": "Invalid request: format pdf is not supported (use text or html)"}),
+     400, {"error": "pdf format is not supported"}),
     ("bad-json", "post", "/translate", {"content": b"{nope", "headers": {"content-type": "application/json"}}, 400,
      {"error": "Invalid request: the body is not valid JSON"}),
-    ("not-arabic", "post", "/translate", {"json": {"q": "The weather is fine today.", "source": "ar",
-                                                   "target": "en"}}, 400, None),
     ("get-translate", "get", "/translate", {}, 405, {"error": "Method GET is not allowed on /translate"}),
     ("delete-languages", "delete", "/languages", {}, 405, {"error": "Method DELETE is not allowed on /languages"}),
-    ("suggest", "post", "/suggest", {"data": {"q": "x"}}, 403, {"error": "Suggestions are disabled on this server"}),
+    ("suggest", "post", "/suggest", {"data": {"q": "x"}}, 403, {"error": "Suggestions are disabled on this server."}),
     ("file-type", "post", "/translate_file", {"files": {"file": ("a.xlsx", b"PK")},
                                               "data": {"source": "ar", "target": "en"}}, 400,
-     {"error": f".xlsx file format is not supported (use {', '.join(UPLOAD_TYPES)})"}),
+     {"error": "Invalid request: file format not supported"}),
     ("no-file", "post", "/translate_file", {"data": {"source": "ar", "target": "en"}}, 400,
      {"error": "Invalid request: missing file parameter"}),
     ("deeply-nested-json", "post", "/translate", {"content": b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
@@ -194,10 +195,7 @@ def test_errors_have_libretranslates_status_and_body(url, translator, method, pa
     answer = getattr(httpx, method)(f"{url}{path}", timeout=60, **request_args)
     assert answer.status_code == status, answer.text
     assert len(translator.cache) == cached  # refused before any translation
-    if body is None:
-        assert set(answer.json()) == {"error"} and "Arabic" in answer.json()["error"]
-    else:
-        assert answer.json() == body
+    assert answer.json() == body
 
 
 @pytest.mark.parametrize(("key", "status"), [(None, 403), ("", 403), ("wrong", 403), ("k-one", 200)],
@@ -289,15 +287,15 @@ def test_the_api_applies_the_apps_checks_after_normalising(url) -> None:
     expanding = "ﷺ " * 30_000  # 60,000 characters that normalise into about 570,000
     answer = httpx.post(f"{url}/translate", json={"q": expanding, "source": "ar", "target": "en"}, timeout=60)
     assert answer.status_code == 400
-    assert "100,000" in answer.json()["error"]
+    assert answer.json()["error"].endswith("exceeds text limit (100000)")
 
 
-def test_a_list_is_limited_by_its_whole_length_once_normalised(url, translator) -> None:
+def test_each_text_of_a_list_is_limited_on_its_own_also_once_normalised(url, translator) -> None:
     cached = len(translator.cache)
-    answer = httpx.post(f"{url}/translate", json={"q": ["ﷺ" * 2_500] * 20, "source": "ar", "target": "en"},
-                        timeout=60)  # 50,000 characters that normalise into 900,000
+    answer = httpx.post(f"{url}/translate", json={"q": [P[0][0], "ﷺ" * 6_000], "source": "ar", "target": "en"},
+                        timeout=60)  # 6,000 characters that normalise into 108,000
     assert answer.status_code == 400
-    assert answer.json() == {"error": "Invalid request: request (900,000 characters once normalised: ligatures such "
+    assert answer.json() == {"error": "Invalid request: request (108,000 characters once normalised: ligatures such "
                                       "as ﷺ expand into whole words) exceeds text limit (100000)"}
     assert len(translator.cache) == cached  # refused before any sentence was translated
 
@@ -363,7 +361,7 @@ def test_an_upload_name_in_windows_arabic_is_read_as_arabic(url) -> None:
                         headers={"content-type": f"multipart/form-data; boundary={boundary}"})
     assert answer.status_code == 200, answer.text
     download = httpx.get(answer.json()["translatedFileUrl"], timeout=30)
-    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''%D8%AE%D8%A8%D8%B1.en.txt"
+    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''%D8%AE%D8%A8%D8%B1_en.txt"
 
 
 def test_a_body_that_trickles_in_is_cut_off_with_408(translator) -> None:
@@ -394,3 +392,104 @@ def test_a_body_that_trickles_in_is_cut_off_with_408(translator) -> None:
                 answer += client.recv(65536)
         assert answer.startswith(b"HTTP/1.1 408 ")
         assert answer.endswith(b'{"error": "The request body did not arrive within 1 seconds."}')
+
+
+ENGLISH_WITH_A_NAME = "The talks in القاهرة were postponed until next week."
+PERSIAN = "این یک متن فارسی است که برای آزمایش نوشته شده است و باید تشخیص داده شود."
+
+
+def test_a_mixed_list_translates_every_arabic_element_and_returns_the_others_unchanged(url) -> None:
+    q = ["%s", "2024", P[0][0], "🙂👍", "Google", "The weather is fine today.", PERSIAN, f"%s: {P[3][0]}",
+         f"{P[1][0]} {{name}}", "", f"&amp; {P[5][0]} %(count)d", ENGLISH_WITH_A_NAME]
+    answer = httpx.post(f"{url}/translate", json={"q": q, "source": "ar", "target": "en"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["translatedText"] == ["%s", "2024", P[0][1], "🙂👍", "Google", "The weather is fine today.", PERSIAN,
+                                      f"%s: {P[3][1]}", f"{P[1][1]} {{name}}", "", f"&amp; {P[5][1]} %(count)d",
+                                      ENGLISH_WITH_A_NAME]
+    assert body["khabar"]["passed_through"] == [0, 1, 3, 4, 5, 6, 11]
+    reasons = body["khabar"]["reasons"]
+    assert reasons[:5] == ["no Arabic text to translate"] * 5
+    assert reasons[5].startswith("The text looks like Persian")
+    assert reasons[6] == "mostly not Arabic: another language is returned unchanged"
+    assert "placeholders_added" not in body["khabar"]
+
+
+def test_a_short_arabic_string_naming_a_product_in_latin_letters_is_translated(url) -> None:
+    text = "تنزيل تطبيق Nextcloud Desktop"  # 9 Arabic letters, 16 Latin ones
+    body = httpx.post(f"{url}/translate", json={"q": [text], "source": "ar", "target": "en"}, timeout=60).json()
+    assert "khabar" not in body and body["translatedText"] != [text]
+
+
+@pytest.mark.parametrize("text", ["2024", "%s", "Khabar", "🙂"], ids=["number", "placeholder", "name", "emoji"])
+def test_a_single_text_without_arabic_comes_back_unchanged(url, text: str) -> None:
+    answer = httpx.post(f"{url}/translate", data={"q": text, "source": "ar", "target": "en"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"translatedText": text, "khabar": {"passed_through": [0],
+                                                                 "reasons": ["no Arabic text to translate"]}}
+
+
+@pytest.mark.parametrize("placeholder", ["%s", "{name}", "%(count)d", "%1$s", "&amp;"],
+                         ids=["printf", "brace", "named", "positional", "entity"])
+def test_a_placeholder_inside_arabic_survives_the_model(url, placeholder: str) -> None:
+    words = P[4][0].split()
+    text = " ".join([*words[:3], placeholder, *words[3:]])
+    body = httpx.post(f"{url}/translate", json={"q": [text], "source": "ar", "target": "en", "segments": True},
+                      timeout=60).json()
+    translated = body["translatedText"][0]
+    assert translated.count(placeholder) == 1, translated
+    assert "QZ0" not in translated.upper().replace(" ", "")
+    if translated.endswith(" " + placeholder):  # the tiny model lost the token: added at the end and reported
+        assert body.get("khabar", {}).get("placeholders_added") == [0]
+    assert body["segments"][0][0]["source"].count(placeholder) == 1
+
+
+def test_placeholders_in_html_texts_survive(url) -> None:
+    page = f"<p>%s: {P[2][0]}</p><p>{P[4][0]} {{name}}</p>"
+    answer = httpx.post(f"{url}/translate", json={"q": [page, "<p>2024</p>"], "source": "ar", "target": "en",
+                                                  "format": "html"}, timeout=60).json()
+    assert answer["translatedText"] == [f"<p>%s: {P[2][1]}</p><p>{P[4][1]} {{name}}</p>", "<p>2024</p>"]
+    assert answer["khabar"] == {"passed_through": [1], "reasons": ["no Arabic text to translate"]}
+
+
+def test_detect_answers_only_the_languages_this_server_lists_with_a_float_confidence(url) -> None:
+    for text, language in [(P[0][0], "ar"), ("The weather is fine today in the city.", "en"), (PERSIAN, "ar"),
+                           ("Bonjour tout le monde, comment allez-vous?", "en"), ("2024", "en")]:
+        found = httpx.post(f"{url}/detect", data={"q": text}, timeout=60).json()
+        assert len(found) == 1 and found[0]["language"] == language, (text, found)
+        assert isinstance(found[0]["confidence"], float) and 0.0 <= found[0]["confidence"] <= 100.0
+    persian = httpx.post(f"{url}/detect", data={"q": PERSIAN}, timeout=60).json()[0]
+    assert persian["confidence"] < 50.0  # Arabic is only the likelier of the two languages listed
+    auto = httpx.post(f"{url}/translate", json={"q": [P[0][0], "2024"], "source": "auto", "target": "en"},
+                      timeout=60).json()
+    assert [d["language"] for d in auto["detectedLanguage"]] == ["ar", "ar"]  # "2024" is judged with the request
+
+
+@pytest.mark.parametrize(("value", "status", "body"), [
+    (-1, 200, {"translatedText": P[3][1]}),
+    (4, 400, {"error": "Invalid request: alternatives parameter must be <= 3"}),
+    ("many", 400, NOT_A_NUMBER),
+], ids=["negative", "over-limit", "text"])
+def test_alternatives_values_as_libretranslate_reads_them(url, value, status, body) -> None:
+    answer = httpx.post(f"{url}/translate", json={"q": P[3][0], "source": "ar", "target": "en", "alternatives": value},
+                        timeout=60)
+    assert (answer.status_code, answer.json()) == (status, body)
+
+
+def test_alternatives_for_a_list_are_a_list_per_text(url) -> None:
+    body = httpx.post(f"{url}/translate", data={"q": json.dumps([P[6][0], "2024"]), "source": "ar", "target": "en",
+                                                "alternatives": "2"}, timeout=60).json()
+    assert body["translatedText"] == [P[6][1], "2024"]
+    assert len(body["alternatives"]) == 2 and body["alternatives"][1] == []
+    assert all(a != P[6][1] for a in body["alternatives"][0]) and len(body["alternatives"][0]) <= 2
+
+
+def test_an_empty_list_is_a_missing_q(url) -> None:
+    answer = httpx.post(f"{url}/translate", json={"q": [], "source": "ar", "target": "en"}, timeout=60)
+    assert (answer.status_code, answer.json()) == (400, {"error": "Invalid request: missing q parameter"})
+
+
+def test_docs_serve_swagger_ui_over_the_spec(url) -> None:
+    page = httpx.get(f"{url}/docs", timeout=30)
+    assert page.status_code == 200 and "swagger-ui" in page.text and "'/spec'" in page.text
+    assert httpx.post(f"{url}/docs", timeout=30).status_code == 405

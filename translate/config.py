@@ -287,6 +287,30 @@ def public_url(value: str | None = None) -> str | None:
     return raw.rstrip("/")
 
 
+def cors_origins(value: str | None = None) -> tuple[str, ...]:
+    """The web pages (origins) allowed to read the HTTP API's answers in a browser (``KHABAR_CORS_ORIGINS``):
+    ``*`` for any, as LibreTranslate answers (the default), comma-separated origins such as
+    ``https://cms.example.org``, or ``none`` for no cross-origin reading. Raises :class:`TranslateError`
+    for an origin that is not ``scheme://host[:port]``."""
+    raw = (setting("cors_origins", None, "*") if value is None else value).strip()
+    if raw.lower() == "none":
+        return ()
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    if "*" in origins:
+        return ("*",)
+    for origin in origins:
+        parts = urlsplit(origin)
+        try:
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            port_ok = False
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query
+                or parts.fragment or "@" in origin or not port_ok):
+            raise TranslateError(f"KHABAR_CORS_ORIGINS takes *, none, or origins such as https://cms.example.org "
+                                 f"(scheme, host and port only), not {origin!r}.")
+    return origins or ("*",)
+
+
 def ray_connect_timeout(value: float | None = None) -> float:
     """Seconds the batch job waits to reach a Ray cluster (``KHABAR_RAY_CONNECT_TIMEOUT``, default
     :data:`RAY_CONNECT_TIMEOUT_S`)."""

@@ -29,6 +29,7 @@ from starlette.formparsers import MultiPartException
 
 from translate.config import (
     ARTICLE_MAX_CHARS,
+    ARTICLE_MAX_TOKENS,
     FILE_MAX_BYTES,
     FILE_MAX_CHARS,
     REQUEST_MAX_BYTES,
@@ -38,7 +39,10 @@ from translate.config import (
     setting,
 )
 from translate.errors import TranslateError
-from translate.text import ARABIC_LETTER, has_arabic, normalize
+from translate.language import language_problem
+from translate.placeholders import Masked, mask
+from translate.text import ARABIC_LETTER, arabic_share, has_arabic, normalize
+from translate.translator import Translation
 from web.service import STOPPING, Busy, Service
 from web.throttle import Throttle
 
@@ -48,6 +52,14 @@ LANGUAGES = [{"code": "ar", "name": "Arabic", "targets": ["en"]}, {"code": "en",
 SOURCES = ("ar", "auto")
 TARGETS = ("en",)
 FORMATS = ("text", "html")
+SERVED = tuple(language["code"] for language in LANGUAGES)  # what /detect may answer
+ALTERNATIVES_LIMIT = 3  # as LibreTranslate's default --alternatives-limit
+NO_ARABIC = "no Arabic text to translate"
+NOT_ARABIC = "mostly not Arabic: another language is returned unchanged"
+# A text whose letters are less than this share Arabic is another language quoting an Arabic word or name
+# ("The talks in القاهرة were postponed"); above it, a short string naming a product in Latin letters
+# ("تنزيل تطبيق Nextcloud Desktop") is still Arabic to translate, its Latin words copied by the model.
+MIN_ARABIC_SHARE = 0.25
 
 
 class ApiError(Exception):
@@ -79,7 +91,9 @@ def api_keys() -> frozenset[str]:
 
 @dataclass
 class Downloads:
-    """Translated files waiting to be fetched once: random, unguessable names mapped to files."""
+    """Translated files waiting to be fetched: random, unguessable names mapped to files. A file is served
+    as often as it is asked for, until the service's clean-up removes it (an hour at most), as LibreTranslate
+    serves its files until its own clean-up."""
 
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -87,22 +101,24 @@ class Downloads:
     def add(self, path: Path, filename: str) -> str:
         name = secrets.token_urlsafe(24) + path.suffix
         with self.lock:
+            for gone in [key for key, (file, _) in self.files.items() if not file.exists()]:
+                del self.files[gone]  # removed by the clean-up
             self.files[name] = (path, filename)
         return name
 
-    def take(self, name: str) -> tuple[bytes, str] | None:
-        """The file's bytes and download name, removed so that it is served only once."""
+    def get(self, name: str) -> tuple[bytes, str] | None:
+        """The file's bytes and download name, or None for a name never given or a file cleaned up."""
         with self.lock:
-            entry = self.files.pop(name, None)
+            entry = self.files.get(name)
         if entry is None:
             return None
         path, filename = entry
         try:
-            data = path.read_bytes()
-        except OSError:  # removed by the hourly clean-up
+            return path.read_bytes(), filename
+        except OSError:  # removed by the clean-up
+            with self.lock:
+                self.files.pop(name, None)
             return None
-        path.unlink(missing_ok=True)
-        return data, filename
 
 
 async def request_fields(request: Request, *, file_limit: int = 0) -> tuple[dict[str, Any], bool]:
@@ -151,10 +167,10 @@ def texts_of(fields: dict[str, Any], from_json: bool) -> tuple[list[str], bool]:
         if isinstance(decoded, list) and all(isinstance(item, str) for item in decoded):
             q = decoded
     if isinstance(q, list):
-        if not q or not all(isinstance(item, str) for item in q):
-            raise ApiError(400, "Invalid request: q must be a string or a list of strings")
-        if not any(item.strip() for item in q):
+        if not q or not any(isinstance(item, str) and item.strip() for item in q):
             raise ApiError(400, "Invalid request: missing q parameter")
+        if not all(isinstance(item, str) for item in q):
+            raise ApiError(400, "Invalid request: q must be a string or a list of strings")
         return list(q), True
     if not isinstance(q, str) or not q.strip():
         raise ApiError(400, "Invalid request: missing q parameter")
@@ -175,12 +191,46 @@ def check_languages(fields: dict[str, Any]) -> str:
     return source
 
 
-def detect(text: str) -> dict[str, Any]:
-    """LibreTranslate's detection record for ``text``."""
-    from translate.language import identify
+def detect(text: str, fallback: str = "") -> dict[str, Any]:
+    """LibreTranslate's detection record for ``text``: the likeliest of the languages this server lists
+    (:data:`SERVED`), with a confidence from 0.0 to 100.0. Text with no letters is judged by ``fallback``
+    (the whole request's text), and else is English with confidence 0.0, as LibreTranslate answers for
+    text it cannot translate."""
+    from translate.language import identify_among
 
-    language, confidence = identify(text)
-    return {"language": language, "confidence": confidence}
+    found = identify_among(text, SERVED) or (identify_among(fallback, SERVED) if fallback else None)
+    language, confidence = found or ("en", 0.0)
+    return {"language": language, "confidence": float(confidence)}
+
+
+@dataclass
+class Item:
+    """One text of a request, ready for the models: ``prepared`` (a normalised string, or a parsed HTML
+    document), or None when it is returned unchanged (``reason`` says why, for Khabar's report)."""
+
+    text: str
+    prepared: Any = None
+    masked: Masked | None = None
+    reason: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Characters to translate once normalised."""
+        if self.prepared is None:
+            return 0
+        if isinstance(self.prepared, str):
+            return len(self.prepared)
+        return sum(len(normalize(unit)) for unit in self.prepared.units)
+
+
+@dataclass
+class Result:
+    """One text's answer: its translation, alternatives, sentences, and the placeholders the model lost."""
+
+    text: str
+    alternatives: list[str] = field(default_factory=list)
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    lost: tuple[str, ...] = ()
 
 
 class LibreTranslateApi:
@@ -205,8 +255,9 @@ class LibreTranslateApi:
         return work.result()
 
     def authorise(self, request: Request, fields: dict[str, Any]) -> None:
-        """Check the request's ``api_key`` when keys are set. After a few wrong keys from one client
-        address it waits, as failed logins do (see :class:`web.throttle.Throttle`), and gets 429 meanwhile."""
+        """Check the request's ``api_key`` (or ``apiKey``, as the npm client names it) when keys are set. After
+        a few wrong keys from one client address it waits, as failed logins do (see
+        :class:`web.throttle.Throttle`), and gets 429 meanwhile."""
         if not self.keys:
             return
         address = request.client.host if request.client else "unknown"
@@ -214,7 +265,7 @@ class LibreTranslateApi:
         if wait:
             raise ApiError(429, f"Slowdown: too many invalid API keys from this address; try again in {wait} "
                                 "seconds", {"Retry-After": str(wait)})
-        key = fields.get("api_key")
+        key = fields.get("api_key") or fields.get("apiKey")  # the npm client sends apiKey
         if not isinstance(key, str) or key.strip() == "" or key not in self.keys:
             if self.wrong_keys.failed(address) == self.wrong_keys.free:
                 log.warning("%d invalid API keys from %s: throttling its requests", self.wrong_keys.free, address)
@@ -231,7 +282,7 @@ class LibreTranslateApi:
         return {
             "charLimit": ARTICLE_MAX_CHARS, "frontendTimeout": 500, "apiKeys": bool(self.keys),
             "keyRequired": bool(self.keys), "suggestions": False, "filesTranslation": True,
-            "supportedFilesFormat": list(UPLOAD_TYPES),
+            "supportedFilesFormat": list(file_formats()),
             "language": {"source": {"code": "ar", "name": "Arabic"}, "target": {"code": "en", "name": "English"}},
         }
 
@@ -243,7 +294,7 @@ class LibreTranslateApi:
     async def suggest(self, request: Request) -> Any:
         fields, _ = await request_fields(request)
         self.authorise(request, fields)
-        raise ApiError(403, "Suggestions are disabled on this server")
+        raise ApiError(403, "Suggestions are disabled on this server.")
 
     async def detect(self, request: Request) -> Any:
         fields, from_json = await request_fields(request)
@@ -258,53 +309,117 @@ class LibreTranslateApi:
         source = check_languages(fields)
         form = str(fields.get("format") or "text").strip().lower()
         if form not in FORMATS:
-            raise ApiError(400, f"Invalid request: format {form} is not supported (use text or html)")
-        alternatives = _wants_alternatives(fields.get("alternatives"))
-        total = sum(len(text) for text in texts)
-        if total > ARTICLE_MAX_CHARS:
-            raise ApiError(400, f"Invalid request: request ({total}) exceeds text limit ({ARTICLE_MAX_CHARS})")
-        translations = await self.run(self._translate, texts, form)
-        answer: dict[str, Any] = {"translatedText": [t for t, _ in translations] if is_list else translations[0][0]}
+            raise ApiError(400, f"{form} format is not supported")
+        count = _alternatives(fields.get("alternatives"))
+        for text in texts:  # each text on its own, as LibreTranslate counts
+            if len(text) > ARTICLE_MAX_CHARS:
+                raise ApiError(400, f"Invalid request: request ({len(text)}) exceeds text limit ({ARTICLE_MAX_CHARS})")
+        items, results = await self.run(self._translate, texts, form, count)
+        answer: dict[str, Any] = {"translatedText": [r.text for r in results] if is_list else results[0].text}
         if source == "auto":
-            detected = [await self.run(detect, text) for text in texts]
+            whole = "\n".join(texts)
+            detected = [await self.run(detect, text, whole) for text in texts]
             answer["detectedLanguage"] = detected if is_list else detected[0]
-        if alternatives:
-            answer["alternatives"] = [[] for _ in texts] if is_list else []
+        if count:
+            alternatives = [r.alternatives for r in results]
+            answer["alternatives"] = alternatives if is_list else alternatives[0]
         if from_json and fields.get("segments") is True:
-            segments = [s for _, s in translations]
+            segments = [r.segments for r in results]
             answer["segments"] = segments if is_list else segments[0]
+        report = khabar_report(items, results)
+        if report:
+            answer["khabar"] = report
         return answer
 
-    def _translate(self, texts: list[str], form: str) -> list[tuple[str, list[dict[str, Any]]]]:
-        """Translate each text (its markup kept for html). Every text is checked first, and their
-        length once normalised together, then all are translated in one turn on the models."""
-        prepared = [None if not text.strip() else self._document(Path("q.html"), text.encode("utf-8"))
-                    if form == "html" else self.service.article(text) for text in texts]
-        total = sum(len(item) if isinstance(item, str) else sum(len(normalize(unit)) for unit in item.units)
-                    for item in prepared if item is not None)
-        if total > ARTICLE_MAX_CHARS:
-            raise ApiError(400, f"Invalid request: request ({total:,} characters once normalised: ligatures such as "
-                                f"ﷺ expand into whole words) exceeds text limit ({ARTICLE_MAX_CHARS})")
+    def _translate(self, texts: list[str], form: str, count: int = 0) -> tuple[list[Item], list[Result]]:
+        """Translate each text (its markup kept for html, its placeholders kept for text); a text with no
+        Arabic, or clearly in another language, comes back unchanged. Every text is checked first, and
+        their length once normalised, then all are translated in one turn on the models."""
+        items = [self._item(text, form) for text in texts]
+        total = sum(item.size for item in items)
+        if total > FILE_MAX_CHARS:
+            raise ApiError(400, f"Invalid request: the texts hold {total:,} characters together once normalised; "
+                                f"one request may hold {FILE_MAX_CHARS:,}")
         with self.service.slot():
-            out = []
-            for item in prepared:
-                if item is None:
-                    out.append(("", []))
-                elif isinstance(item, str):
-                    translation = self.service.translator.translate(item)
-                    out.append((translation.text, [segment_record(s) for s in translation.segments]))
-                else:
-                    out.append((self._render(item).decode("utf-8"), []))
-            return out
+            plain = [item for item in items if isinstance(item.prepared, str)]
+            translated = dict(zip(map(id, plain), self.service.translator.translate_batch(
+                [item.prepared for item in plain]), strict=True))  # in one batch: many short strings go fast
+            return items, [self._result(item, translated.get(id(item)), count) for item in items]
 
-    def _document(self, path: Path, data: bytes) -> Any:
+    def _item(self, text: str, form: str) -> Item:
+        """``text`` checked and prepared (see :class:`Item`). Only its length can fail the request."""
+        if not text.strip():
+            return Item(text)
+        if form == "html":
+            try:
+                parsed = self._document(Path("q.html"), text.encode("utf-8"), require_arabic=False)
+            except TranslateError as error:  # another language, by the HTML reader's check
+                return Item(text, reason=str(error))
+            if not any(has_arabic(unit) for unit in parsed.units):
+                return Item(text, reason=NO_ARABIC)
+            item = Item(text, parsed)
+            if item.size > ARTICLE_MAX_CHARS:
+                raise ApiError(400, f"Invalid request: request ({item.size:,} characters once normalised) exceeds "
+                                    f"text limit ({ARTICLE_MAX_CHARS})")
+            return item
+        masked = mask(text)
+        cleaned = normalize(masked.text, strip_diacritics=not self.service.config.keep_diacritics)
+        if len(cleaned) > ARTICLE_MAX_CHARS:
+            raise ApiError(400, f"Invalid request: request ({len(cleaned):,} characters once normalised: ligatures "
+                                f"such as ﷺ expand into whole words) exceeds text limit ({ARTICLE_MAX_CHARS})")
+        if not has_arabic(cleaned):
+            return Item(text, masked=masked, reason=NO_ARABIC)
+        if arabic_share(cleaned) < MIN_ARABIC_SHARE:
+            return Item(text, masked=masked, reason=NOT_ARABIC)
+        problem = language_problem(cleaned)
+        if problem is not None:
+            return Item(text, masked=masked, reason=problem)
+        tokens = self.service.translator.loaded.count_tokens(cleaned)
+        if tokens > ARTICLE_MAX_TOKENS:
+            raise ApiError(400, f"Invalid request: the text is about {tokens:,} model tokens long; the limit is "
+                                f"{ARTICLE_MAX_TOKENS:,}")
+        return Item(text, cleaned, masked)
+
+    def _result(self, item: Item, translation: Translation | None, count: int) -> Result:
+        """The answer for one prepared text: its ``translation`` (a plain text's, made with the others) with
+        its placeholders put back, and ``count`` alternatives; the text itself when it is not translated."""
+        if item.prepared is None:
+            return Result(item.text)
+        if translation is None:
+            text, lost = self._render_html(item.prepared)
+            return Result(text, lost=lost)
+        masked = item.masked or Masked(item.prepared)
+        translator = self.service.translator
+        restored = masked.restore(translation.text)
+        segments = [segment_record(s, masked) for s in translation.segments]
+        alternatives: list[str] = []
+        if count:
+            pieces = translator.layout(item.prepared)
+            candidates = translator.alternatives([piece for _, piece in pieces.flat()], count + 1)
+            for rank in range(count + 1):
+                chosen = [found[min(rank, len(found) - 1)].target for found in candidates]
+                text = masked.restore(pieces.assemble(chosen)).text
+                if text != restored.text and text not in alternatives:
+                    alternatives.append(text)
+            alternatives = alternatives[:count]
+        return Result(restored.text, alternatives, segments, restored.lost)
+
+    def _render_html(self, parsed: Any) -> tuple[str, tuple[str, ...]]:
+        """An HTML text translated, its markup and the placeholders in its text kept."""
+        masked = [mask(unit) for unit in parsed.units]
+        translations = self.service.translator.translate_batch([m.text for m in masked])
+        restored = [m.restore(t.text) for m, t in zip(masked, translations, strict=True)]
+        lost = tuple(p for r in restored for p in r.lost)
+        return parsed.render([r.text for r in restored]).decode("utf-8"), lost
+
+    def _document(self, path: Path, data: bytes, *, require_arabic: bool = True) -> Any:
         """A file in one of the batch job's formats, parsed and checked (its text's length, Arabic in it)."""
         from translate.formats import parse
 
         parsed = parse(path, data)
         if sum(len(unit) for unit in parsed.units) > FILE_MAX_CHARS:
             raise ApiError(400, f"Invalid request: the file holds more than {FILE_MAX_CHARS:,} characters of text")
-        if not any(has_arabic(unit) for unit in parsed.units):
+        if require_arabic and not any(has_arabic(unit) for unit in parsed.units):
             raise ApiError(400, "Invalid request: no Arabic text found to translate")
         return parsed
 
@@ -323,13 +438,15 @@ class LibreTranslateApi:
         check_languages(fields)
         filename = Path(readable_name(upload.filename or "file.txt")).name
         suffix = Path(filename).suffix.lower()
-        if suffix not in UPLOAD_TYPES:
-            raise ApiError(400, f"{suffix or 'this'} file format is not supported (use {', '.join(UPLOAD_TYPES)})")
+        if suffix not in file_formats():
+            raise ApiError(400, "Invalid request: file format not supported")
         data = await upload.read(FILE_MAX_BYTES + 1)
+        if not data:
+            raise ApiError(400, "Invalid request: empty file")
         if len(data) > FILE_MAX_BYTES:
             raise ApiError(400, f"Invalid request: the file is larger than the {FILE_MAX_BYTES:,}-byte limit")
         output = await self.run(self._translate_file, Path(filename), data)
-        name = self.downloads.add(output, f"{Path(filename).stem}.en{suffix}")
+        name = self.downloads.add(output, f"{Path(filename).stem}_en{suffix}")
         return {"translatedFileUrl": f"{self.public_url or own_address(request)}/download_file/{name}"}
 
     def _translate_file(self, path: Path, data: bytes) -> Path:
@@ -341,12 +458,40 @@ class LibreTranslateApi:
         return output
 
     async def download_file(self, request: Request) -> Any:
-        taken = self.downloads.take(request.path_params["name"])
-        if taken is None:
-            raise ApiError(404, "Not found: the file does not exist or was already downloaded")
-        data, filename = taken
+        found = self.downloads.get(request.path_params["name"])
+        if found is None:
+            raise ApiError(404, "Not found: the file does not exist or was removed by the hourly clean-up")
+        data, filename = found
         disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
         return Response(data, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
+
+    async def docs(self, request: Request) -> Any:
+        """Swagger UI over :meth:`spec`, as LibreTranslate serves at ``/docs``."""
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(openapi_url="/spec", title="Khabar API (LibreTranslate-compatible)")
+
+
+def file_formats() -> tuple[str, ...]:
+    """The file types ``/translate_file`` takes: those the document readers read (:data:`translate.formats.SUPPORTED`)
+    and the app accepts as uploads (not .jsonl, a batch job's format)."""
+    from translate.formats import SUPPORTED
+
+    return tuple(suffix for suffix in SUPPORTED if suffix in UPLOAD_TYPES)
+
+
+def khabar_report(items: list[Item], results: list[Result]) -> dict[str, Any]:
+    """Khabar's extension of the answer (LibreTranslate clients ignore it): the indexes of the texts returned
+    unchanged and why, and of those where the model lost a placeholder (added at the end of the text)."""
+    report: dict[str, Any] = {}
+    passed = [(index, item.reason) for index, item in enumerate(items) if item.reason is not None]
+    if passed:
+        report["passed_through"] = [index for index, _ in passed]
+        report["reasons"] = [reason for _, reason in passed]
+    lost = [index for index, result in enumerate(results) if result.lost]
+    if lost:
+        report["placeholders_added"] = lost
+    return report
 
 
 def own_address(request: Request) -> str:
@@ -380,16 +525,21 @@ def _abandoned(work: asyncio.Future) -> None:
         log.info("work abandoned at shutdown ended with %r", work.exception())
 
 
-def _wants_alternatives(value: Any) -> bool:
+def _alternatives(value: Any) -> int:
+    """How many alternatives a request asks for (0 to :data:`ALTERNATIVES_LIMIT`), in LibreTranslate's words."""
     try:
-        return int(value or 0) > 0
+        count = max(0, int(value or 0))
     except (TypeError, ValueError, OverflowError):  # Infinity, NaN, 1e400, text
-        raise ApiError(400, "Invalid request: alternatives must be a number") from None
+        raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+    if count > ALTERNATIVES_LIMIT:
+        raise ApiError(400, f"Invalid request: alternatives parameter must be <= {ALTERNATIVES_LIMIT}")
+    return count
 
 
-def segment_record(segment: Any) -> dict[str, Any]:
-    """One sentence as Khabar's extra answer shows it."""
-    return {"source": segment.source, "target": segment.target, "score": segment.score,
+def segment_record(segment: Any, masked: Masked | None = None) -> dict[str, Any]:
+    """One sentence as Khabar's extra answer shows it (with the placeholders ``masked`` took out put back)."""
+    put_back = masked.restore_part if masked is not None and masked.tokens else str
+    return {"source": put_back(segment.source), "target": put_back(segment.target), "score": segment.score,
             "flags": list(segment.flags), "details": dict(segment.details)}
 
 
@@ -427,7 +577,7 @@ def install(app: FastAPI, service: Service) -> LibreTranslateApi:
     """Add the LibreTranslate-compatible routes to ``app``; wrong methods answer 405 with a JSON body."""
     api = LibreTranslateApi(service)
     routes: list[tuple[str, Callable[[Request], Awaitable[Any]], tuple[str, ...]]] = [
-        ("/languages", api.languages, ("GET", "POST")),
+        ("/languages", api.languages, ("GET",)),
         ("/translate", api.translate, ("POST",)),
         ("/detect", api.detect, ("POST",)),
         ("/translate_file", api.translate_file, ("POST",)),
@@ -436,6 +586,7 @@ def install(app: FastAPI, service: Service) -> LibreTranslateApi:
         ("/health", api.health, ("GET",)),
         ("/spec", api.spec, ("GET",)),
         ("/suggest", api.suggest, ("POST",)),
+        ("/docs", api.docs, ("GET",)),
     ]
     for path, handler, methods in routes:
         app.add_api_route(path, _answer(handler), methods=list(methods), include_in_schema=False)
@@ -450,7 +601,8 @@ def openapi_document() -> dict[str, Any]:
         "q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
         "source": {"type": "string", "enum": list(SOURCES)}, "target": {"type": "string", "enum": list(TARGETS)},
         "format": {"type": "string", "enum": list(FORMATS)}, "api_key": {"type": "string"},
-        "alternatives": {"type": "integer"}, "segments": {"type": "boolean"},
+        "alternatives": {"type": "integer", "minimum": 0, "maximum": ALTERNATIVES_LIMIT},
+        "segments": {"type": "boolean"},
     }
     body = {"content": {kind: {"schema": {"type": "object", "properties": text_fields}} for kind in (
         "application/json", "application/x-www-form-urlencoded", "multipart/form-data")}}
@@ -466,9 +618,9 @@ def openapi_document() -> dict[str, Any]:
             "/detect": {"post": {"summary": "Detect the language of q", "requestBody": body,
                                  "responses": {"200": {"description": "[{language, confidence}]"}, **errors}}},
             "/languages": {"get": {"summary": "Supported languages", "responses": {"200": {"description": "list"}}}},
-            "/translate_file": {"post": {"summary": f"Translate a file ({', '.join(UPLOAD_TYPES)})",
+            "/translate_file": {"post": {"summary": f"Translate a file ({', '.join(file_formats())})",
                                          "responses": {"200": {"description": "translatedFileUrl"}, **errors}}},
-            "/download_file/{name}": {"get": {"summary": "Download a translated file once",
+            "/download_file/{name}": {"get": {"summary": "Download a translated file (until the hourly clean-up)",
                                               "responses": {"200": {"description": "the file"}, "404": error}}},
             "/frontend/settings": {"get": {"summary": "Server settings",
                                            "responses": {"200": {"description": "settings"}}}},

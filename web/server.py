@@ -32,6 +32,7 @@ from translate.config import (
     QUEUE_SIZE,
     REQUEST_MAX_BYTES,
     STOP_TIMEOUT_S,
+    cors_origins,
 )
 from translate.errors import TranslateError
 from web.service import STOPPING, Service
@@ -173,6 +174,37 @@ class LoginThrottle:
             log.warning("%d failed logins from %s: throttling its logins", self.throttle.free, address)
 
 
+class ApiCors:
+    """Cross-origin reading of the HTTP API's answers (``KHABAR_CORS_ORIGINS``, ``*`` by default as in
+    LibreTranslate), for the API's ``paths`` only: the editors' page keeps Gradio's own rules. A browser's
+    preflight ``OPTIONS`` is answered here, with or without the page mounted; any other ``OPTIONS`` on an
+    API path gets 204 and the methods it takes."""
+
+    def __init__(self, app: ASGIApp, paths: Sequence[str], origins: Sequence[str] | None = None) -> None:
+        from starlette.middleware.cors import CORSMiddleware
+
+        self.app = app
+        self.exact = frozenset(path for path in paths if "{" not in path)
+        self.prefixes = tuple(path.split("{")[0] for path in paths if "{" in path)
+        origins = cors_origins() if origins is None else tuple(origins)
+        self.cors = CORSMiddleware(app, allow_origins=list(origins), allow_methods=["GET", "POST"],
+                                   allow_headers=["Authorization", "Content-Type"], max_age=600) if origins else None
+
+    def _api(self, path: str) -> bool:
+        return path in self.exact or path.startswith(self.prefixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._api(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        preflight = scope["method"] == "OPTIONS" and b"access-control-request-method" in dict(scope["headers"])
+        if scope["method"] == "OPTIONS" and (not preflight or self.cors is None):
+            await send({"type": "http.response.start", "status": 204, "headers": [(b"allow", b"GET, POST, OPTIONS")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await (self.cors or self.app)(scope, receive, send)
+
+
 DESCRIPTION_PATHS = ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")  # FastAPI's, in Gradio's app
 _API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
 
@@ -294,6 +326,7 @@ def create_app(service: Service, *, ui: bool = True, auth: list[tuple[str, str]]
             app.add_middleware(LoginGate, gradio_app=mounted)
             app.add_middleware(LoginThrottle)
     app.add_middleware(BodyLimit)
+    app.add_middleware(ApiCors, paths=api_paths, origins=cors_origins())
     return app
 
 
