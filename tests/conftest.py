@@ -15,7 +15,8 @@ import pytest
 from translate import testing as factory
 
 _LOOPBACK = ("127.", "::1", "localhost")
-_KEEP_MODELS = os.environ.get("KHABAR_TEST_MODELS")  # read before the session fixture clears KHABAR_*
+_KEEP_MODELS = os.environ.get("KHABAR_TEST_MODELS")
+_TEST_GATES = ("KHABAR_REQUIRE_BROWSER",)  # read before the session fixture clears KHABAR_*
 
 
 def _is_loopback(address) -> bool:
@@ -42,7 +43,8 @@ def offline(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        for key in [k for k in os.environ if k.startswith("KHABAR_") and k not in env]:
+        # every setting cleared, but not the gate that makes a missing browser fail (CI) instead of skip
+        for key in [k for k in os.environ if k.startswith("KHABAR_") and k not in env and k not in _TEST_GATES]:
             patch.delenv(key)
         patch.setattr(socket.socket, "connect", guarded_connect)
         yield

@@ -23,7 +23,7 @@ from translate.errors import TranslateError
 CANARY_TEXT = Path(__file__).parent / "data" / "canary_ar.txt"
 TOLERANCE = 0.5  # nats: a token agrees when its log-probability is within this of the reference's
 AGREEMENT = 0.9  # the least share of agreeing tokens a compute type must reach (measured: docs/engines.md)
-MAX_OUTPUT_TOKENS = 48  # each reference output is cut here: a canary tests the kernels, not long texts
+MAX_OUTPUT_TOKENS = 24  # each reference output is cut here: a canary tests the kernels, not long texts
 FALLBACKS = {"int8": ("int8_float32", "float32"), "int8_float32": ("float32",),
              "int8_float16": ("float16", "float32"), "int8_bfloat16": ("bfloat16", "float32")}
 
