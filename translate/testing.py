@@ -247,7 +247,8 @@ def build_m2m100(folder: Path, *, source_texts: Sequence[str], target_texts: Seq
     return folder
 
 
-def build_mt5(folder: Path, *, texts: Sequence[str], seed: int = 0, d_model: int = 32, heads: int = 2) -> Path:
+def build_mt5(folder: Path, *, texts: Sequence[str], seed: int = 0, d_model: int = 32, heads: int = 2,
+              buckets: int = 8) -> Path:
     """Save a random tiny mT5 model (``d_model`` wide, 2 layers) with a sentencepiece-based tokenizer to ``folder``."""
     import torch
     from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
@@ -266,7 +267,7 @@ def build_mt5(folder: Path, *, texts: Sequence[str], seed: int = 0, d_model: int
     config = MT5Config(
         vocab_size=len(vocab), d_model=d_model, d_kv=d_model // heads, d_ff=2 * d_model, num_layers=2,
         num_decoder_layers=2, num_heads=heads,
-        relative_attention_num_buckets=8, dropout_rate=0.0, pad_token_id=0, eos_token_id=1,
+        relative_attention_num_buckets=buckets, dropout_rate=0.0, pad_token_id=0, eos_token_id=1,
         decoder_start_token_id=0, tie_word_embeddings=False,
     )
     MT5ForConditionalGeneration(config).save_pretrained(folder)
