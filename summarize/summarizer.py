@@ -154,6 +154,13 @@ class Summarizer(Generating):
         return self._back_translator
 
     @property
+    def compute_notice(self) -> str | None:
+        """The int8 guard's warnings for the summariser and translate-back's en→ar model (None: none)."""
+        back = self._back_translator.compute_notice if self._back_translator is not None else None
+        found = [notice for notice in (getattr(self._engine, "notice", None), back) if notice]
+        return " ".join(found) or None
+
+    @property
     def generated_tokens(self) -> int:
         """Tokens in every raw summary so far (end tokens included)."""
         return self._engine.generated_tokens if self._engine is not None else 0

@@ -135,7 +135,7 @@ def memorised_wide_mt5(models_dir) -> Path:
         factory.build_mt5(folder, texts=factory.ARABIC_TEXTS + factory.ENGLISH_TEXTS, d_model=256, heads=4), [
             (factory.summariser_input(factory.ARTICLE_AR), factory.SUMMARY_AR),
             (factory.summariser_input(factory.ARTICLE_EN), factory.SUMMARY_EN),
-        ], lr=1e-3, no_repeat_ngram_size=3))
+        ], lr=3e-4, no_repeat_ngram_size=3))
 
 
 @pytest.fixture(scope="session")

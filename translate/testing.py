@@ -195,6 +195,7 @@ def memorise(folder: Path, pairs: Sequence[tuple[str, str]], *, max_steps: int =
     for step in range(1, max_steps + 1):
         model.train()
         model(**batch).loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # no step so large that training jumps away
         optimiser.step()
         optimiser.zero_grad()
         _zero_pad_embedding(model)
