@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         summarizer = Summarizer.from_config(config)
         summary = summarizer.summarize(arabic=arabic, english=english)
         made_by = signature(translator, summarizer)
+        for notice in dict.fromkeys(filter(None, (translator.compute_notice, summarizer.compute_notice))):
+            print(f"warning: {notice}", file=sys.stderr)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -143,3 +143,34 @@ def test_memorised_models_win_every_step_by_the_margin(request, name: str) -> No
 def test_the_cpu_summary_names_the_int8_backend() -> None:
     summary = canary.cpu_summary()
     assert "CTranslate2" in summary and ("MKL" in summary or "oneDNN" in summary)
+
+
+def test_the_command_line_warns_once_in_its_own_words(memorised_marian, perturbed, tmp_path, capsys) -> None:
+    from translate.__main__ import main
+
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    perturbed("int8")
+    assert main([str(article), "--model", str(memorised_marian), "--engine", "ctranslate2"]) == 0
+    out, err = capsys.readouterr()
+    assert out.split("\n\n")[:2] == ENGLISH[:2]
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and warnings[0].endswith("using float32 instead.")
+
+
+def test_the_summary_command_warns_for_each_model_once(memorised_marian, memorised_mt5, perturbed, tmp_path,
+                                                       capsys) -> None:
+    from summarize.__main__ import main
+
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    perturbed("int8")  # the translator's int8 folder holds other weights; the summariser's is its own
+    assert main([str(article), "--model", str(memorised_marian), "--summary-model", str(memorised_mt5),
+                 "--engine", "ctranslate2", "--json"]) == 0
+    out, err = capsys.readouterr()
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == len(set(warnings)) >= 1  # the translator's, and the summariser's where its int8 failed
+    assert warnings[0].endswith("using float32 instead.")
+    signature = json.loads(out)["signature"]
+    assert signature["translation"]["compute_type"] == "float32"
+    assert (len(warnings) == 2) == (signature["summary"]["compute_type"] == "float32")

@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         translator = Translator.from_config(config)
         translation = translator.translate(text, progress=terminal_progress("Translating", "sentence"))
         print(as_json(translation, translator) if args.json else translation.text)
+        if translator.compute_notice:
+            print(f"warning: {translator.compute_notice}", file=sys.stderr)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
