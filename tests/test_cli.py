@@ -82,7 +82,28 @@ def test_missing_file_and_unknown_model(memorised_marian, tmp_path, capsys) -> N
     done = run_cli(str(path), "--model", "Helsinki-NLP/opus-mt-xx-yy")
     assert done.returncode == 1
     assert "Could not load the model 'Helsinki-NLP/opus-mt-xx-yy'" in done.stderr.decode()
+    assert "--model or KHABAR_MODEL (e.g. --model ./models/opus-mt-xx-yy)" in done.stderr.decode()
     assert "Traceback" not in done.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [("org/no-such-summariser", "Could not load the model 'org/no-such-summariser' from the Hugging Face hub"),
+     ("./no-such-folder", "There is no model folder at './no-such-folder'")],
+    ids=["hub-id-offline", "missing-folder"],
+)
+def test_a_summary_model_that_fails_names_summary_model(memorised_marian, tmp_path, capsys, model: str,
+                                                        message: str) -> None:
+    from summarize.__main__ import main as summarize
+
+    path = tmp_path / "a.txt"
+    path.write_text(" ".join(arabic for arabic, _ in factory.PAIRS), encoding="utf-8")
+    assert summarize([str(path), "--model", str(memorised_marian), "--beams", "1", "--summary-model", model]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert message in err
+    assert "--summary-model or KHABAR_SUMMARY_MODEL" in err
+    assert "--model " not in err.replace("--summary-model", "")
 
 
 def test_usage_errors_exit_2(capsys) -> None:
