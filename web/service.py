@@ -49,9 +49,11 @@ class Service:
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Service:
-        """The service a run configuration describes (models are loaded by :meth:`warm`)."""
+        """The service a run configuration describes (models are loaded by :meth:`warm`). Nothing is made
+        on disk until both models are named correctly, the translator's first (before torch is imported)."""
+        translator = Translator.from_config(config, interactive=True)
         summarizer = Summarizer.from_config(config, interactive=True) if config.summary else None
-        return cls(Translator.from_config(config, interactive=True), summarizer, config=config)
+        return cls(translator, summarizer, config=config)
 
     def warm(self) -> None:
         """Load every model now, so no request waits for it."""
