@@ -184,3 +184,15 @@ def test_standard_input_is_read_with_the_file_limit_and_bounded_memory(module: s
     code, error, peak = peak_memory_of(module, b"\0" * (64 * 2**20))  # 64 MB of zeros down a pipe
     assert (code, error.strip()) == (1, f"error: Standard input is larger than the {FILE_MAX_BYTES:,}-byte limit.")
     assert peak - baseline < 4 * FILE_MAX_BYTES, f"{(peak - baseline) / 2**20:.0f} MB more than for one byte"
+
+
+def test_the_batch_and_evaluation_help_say_each_thing_once() -> None:
+    from translate.batch.__main__ import build_parser as batch_parser
+    from translate.evaluate.__main__ import build_parser as evaluate_parser
+
+    batch = " ".join(batch_parser().format_help().split())
+    assert batch.count("--threads THREADS") == 2 and "CPU threads" in batch  # usage line and its one entry
+    assert "--jobs" not in batch  # its old name is still accepted, not listed
+    evaluate = " ".join(evaluate_parser().format_help().split())
+    assert "give it several times to compare models" in evaluate
+    assert "the other options apply to each" in evaluate and "others options" not in evaluate
