@@ -1,7 +1,11 @@
 """Web app for editors: paste an Arabic article, get the English, both summaries and a review table.
 
 ``python app.py [--model M] [--summary-model S] [--host 127.0.0.1] [--port 7860] [--no-ui]`` serves the app at ``/``
-and the LibreTranslate-compatible HTTP API beside it (``--no-ui``: the API only).
+and the LibreTranslate-compatible HTTP API beside it (``--no-ui``: the API only), and prints
+``ready at http://HOST:PORT`` once it answers.
+
+Start-up checks every setting before anything heavy is imported or loaded (``--help`` and a bad setting
+answer at once); the models load next, then the web libraries.
 """
 
 from __future__ import annotations
@@ -10,12 +14,10 @@ import argparse
 import shutil
 import sys
 
-from translate import TranslateError
 from translate.config import add_arguments, config_from_parser, cors_origins, public_url, setting
-from web.service import Service
-from web.ui import CSS, build_app
+from translate.errors import TranslateError
 
-__all__ = ["CSS", "build_app", "build_parser", "main"]
+__all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,13 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Load the models, then serve the app until SIGTERM or Ctrl-C, removing every temporary file."""
-    from web.server import accounts_from_env, create_app, private_upload_folder, serve
+def announce(url: str) -> None:
+    """Say on standard output that the app answers at ``url``."""
+    print(f"ready at {url}", flush=True)
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Check the settings, load the models, then serve the app until SIGTERM or Ctrl-C, removing every
+    temporary file (also when the start fails). Returns the exit code: 0, 1 (a model did not load),
+    2 (a bad setting) or 130 (interrupted while starting)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     config = config_from_parser(parser, args)
+    from web.server import accounts_from_env  # light: the web libraries load after the models
+
     try:
         auth = accounts_from_env()
         public_url()  # a bad KHABAR_PUBLIC_URL stops the app here, in one line
@@ -44,23 +53,36 @@ def main(argv: list[str] | None = None) -> int:
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from web.service import Service
+
     try:
         service = Service.from_config(config)
-        print("Loading models…", file=sys.stderr, flush=True)
-        service.warm()
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    temporary = [] if args.no_ui else private_upload_folder()
+    temporary = []
     try:
+        print("Loading models…", file=sys.stderr, flush=True)
+        service.warm()
+        for notice in service.compute_notices():
+            print(f"warning: {notice}", file=sys.stderr, flush=True)
+        from web.server import create_app, private_upload_folder, serve
+        from web.ui import CSS, build_app
+
+        temporary = [] if args.no_ui else private_upload_folder()
         blocks = None if args.no_ui else build_app(service)
         app = create_app(service, ui=not args.no_ui, auth=auth, blocks=blocks, css=CSS)
-    except BaseException:
+    except BaseException as error:  # a failed or interrupted start leaves no temporary folder behind
         service.close()
         for folder in temporary:
             shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, TranslateError):
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        if isinstance(error, KeyboardInterrupt):
+            return 130
         raise
-    return serve(app, service, host=host, port=port, temporary=temporary)
+    return serve(app, service, host=host, port=port, temporary=temporary, ready=announce)
 
 
 if __name__ == "__main__":

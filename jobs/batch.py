@@ -32,12 +32,20 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from translate.config import FILE_MAX_BYTES, INPUT_TYPES, digest, signature
+from translate.config import (
+    ARABIC_MODEL_PRESETS,
+    FILE_MAX_BYTES,
+    INPUT_TYPES,
+    VERSION,
+    RunConfig,
+    digest,
+    signature,
+)
 from translate.errors import TranslateError
 from translate.files import (
     TEMP_MARK,
@@ -58,15 +66,18 @@ from translate.files import (
     write_files,
 )
 from translate.formats import Parsed, output_type, parse
+from translate.models import model_revision, resolve_model
 from translate.text import has_arabic
 
-__all__ = ["MANIFEST", "TEMP_MARK", "Job", "LocalBackend", "Record", "Run", "RunResult", "Worker", "plan"]
+__all__ = ["MANIFEST", "TEMP_MARK", "Job", "LocalBackend", "Record", "Run", "RunResult", "Worker", "plan",
+           "request_digest"]
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.jsonl"
 SETTINGS_CHANGED = "settings changed"
 FILE_CHANGED = "the file changed"
+SPEED_ONLY = ("threads", "inter_threads", "batch_tokens")  # settings that change how fast a run is, not its outputs
 
 
 @dataclass
@@ -76,7 +87,8 @@ class Record:
     ``input`` and ``outputs`` are names as the file system gives them (see :func:`name_to_json` for how
     names that are not UTF-8 are written). ``reason`` says why a file failed or was skipped, and for a
     file done again, why it was redone (``settings changed``, ``the file changed``). ``signature`` is
-    the full signature of the run that made the outputs (:func:`translate.config.signature`).
+    the full signature of the run that made the outputs (:func:`translate.config.signature`); ``settings``
+    the digest of what that run was asked for (:func:`request_digest`), known before any model loads.
     """
 
     input: str
@@ -90,6 +102,7 @@ class Record:
     summary_error: str | None = None  # the translation is kept when its summary fails
     notes: list[str] = field(default_factory=list)  # what the reader could not carry over as it was
     signature: dict[str, Any] | None = None
+    settings: str | None = None
 
     def to_json(self) -> str:
         """One manifest line (valid UTF-8 JSON whatever the names)."""
@@ -202,6 +215,27 @@ def plan(in_dir: Path, out_dir: Path) -> list[Job]:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def request_digest(translator: Any, summarizer: Any | None) -> str | None:
+    """A digest of what a run is asked to make, known before any model loads: the project version, each
+    model's settings (those in :data:`SPEED_ONLY` aside), name and revision, decoding and glossary. None
+    for a translator without a run configuration. A re-run asked for the same over unchanged inputs that
+    are all done has nothing to do, and :meth:`Run.execute` then loads no model."""
+    parts = [translator] + ([summarizer] if summarizer is not None else [])
+    if not all(isinstance(getattr(part, "config", None), RunConfig) for part in parts):
+        return None
+    models = [part.model_name for part in parts]
+    if summarizer is not None and summarizer.strategy == "translate-back":
+        models.append(resolve_model(summarizer.arabic_model, presets=ARABIC_MODEL_PRESETS))
+    return digest({
+        "khabar": VERSION,
+        "settings": [{k: v for k, v in part.config.as_dict().items() if k not in SPEED_ONLY} for part in parts],
+        "models": [[name, model_revision(name)] for name in models],
+        "decoding": [asdict(part.generation) if is_dataclass(part.generation) else None for part in parts],
+        "glossaries": [part.glossary.digest if part.glossary is not None else None for part in parts],
+        "min_score": getattr(translator, "min_score", None),
+    })
 
 
 @dataclass(frozen=True)
@@ -414,30 +448,43 @@ class Run:
     log: Any = field(default_factory=lambda: sys.stderr)
     backend: Backend = field(default_factory=LocalBackend)
     totals: Counter = field(default_factory=Counter)
+    _request: str | None = field(default=None, init=False, repr=False)  # see request_digest
 
     def execute(self) -> RunResult:
         """Process every input under the lock on OUT_DIR; returns the records and the exit status.
 
+        The models load only when some input needs them: a re-run asked for the same (:func:`request_digest`)
+        over unchanged inputs that are all done reads the manifest and the inputs, and stops there.
+
         Raises :class:`FolderInUse` when another run holds OUT_DIR, :class:`DiskFull` when the disk
-        fills up (the manifest then holds what was done), :class:`TranslateError` for a model that
-        cannot load or a manifest that cannot be written."""
+        fills up (the manifest then holds what was done), :class:`TranslateError` for an OUT_DIR that
+        cannot be made, a model that cannot load or a manifest that cannot be written."""
         in_dir, out_dir = Path(self.in_dir).resolve(), Path(self.out_dir).resolve()
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise TranslateError(f"cannot create OUT_DIR {out_dir}: {error.strerror}") from None
         with FolderLock(out_dir):
             return self._execute(in_dir, out_dir)
 
     def _execute(self, in_dir: Path, out_dir: Path) -> RunResult:
         remove_stale_temporaries(out_dir, exclude=[in_dir])
         manifest = Manifest(out_dir / MANIFEST)
-        made_by = signature(self.translator, self.summarizer)
         jobs = plan(in_dir, out_dir)
-        worker = Worker(self.translator, self.summarizer, in_dir, out_dir, made_by=made_by,
-                        text_field=self.text_field, max_bytes=self.max_bytes, group_units=self.group_units)
         started = time.monotonic()
         progress = Progress(len(jobs), self.log)
-        work = self._work(jobs, manifest, made_by, in_dir, out_dir, progress)
-        for record in self.backend.run(worker, work):
-            self._keep(record, manifest, out_dir, progress)
+        self._request = request_digest(self.translator, self.summarizer)
+        settled = self._settled(jobs, manifest, in_dir, out_dir)
+        if settled is not None:  # no input needs a model: none is loaded
+            for job, decided in settled:
+                self._settle(job, decided, manifest, out_dir, progress)
+        else:
+            made_by = signature(self.translator, self.summarizer)
+            worker = Worker(self.translator, self.summarizer, in_dir, out_dir, made_by=made_by,
+                            text_field=self.text_field, max_bytes=self.max_bytes, group_units=self.group_units)
+            work = self._work(jobs, manifest, made_by, in_dir, out_dir, progress)
+            for record in self.backend.run(worker, work):
+                self._keep(record, manifest, out_dir, progress)
         inputs = [job.relative for job in jobs]
         manifest.compact(inputs)
         progress.close()
@@ -445,22 +492,49 @@ class Run:
         records = [manifest.records[i] for i in inputs if i in manifest.records]
         return RunResult(records, 1 if self.totals["failed"] else 0, self.totals)
 
+    def _settled(self, jobs: list[Job], manifest: Manifest, in_dir: Path, out_dir: Path
+                 ) -> list[tuple[Job, Record | None]] | None:
+        """What becomes of every input when none needs a model (each done before, unchanged and asked for
+        the same, or a file that is not translated); None as soon as one needs a model."""
+        request = self._request
+        if request is None:
+            return None
+        settled: list[tuple[Job, Record | None]] = []
+        for job in jobs:
+            decided = self._decide(job, manifest, lambda previous: previous.settings == request, in_dir, out_dir)
+            if isinstance(decided, Job):
+                return None
+            settled.append((job, decided))
+        return settled
+
     def _work(self, jobs: list[Job], manifest: Manifest, made_by: dict, in_dir: Path, out_dir: Path,
               progress: Progress) -> Iterator[Job]:
         """The jobs a worker must do; the others are recorded here (bad files) or counted (unchanged)."""
         current = digest(made_by)
+
+        def same(previous: Record) -> bool:
+            return previous.signature is not None and digest(previous.signature) == current
+
         for job in jobs:
-            decided = self._decide(job, manifest, current, in_dir, out_dir)
+            decided = self._decide(job, manifest, same, in_dir, out_dir)
             if isinstance(decided, Job):
                 yield decided
-            elif decided is None:  # counted as done, as its record says
-                self.totals["unchanged"] += 1
-                self._count(manifest.records[job.relative], progress, translated=False)
             else:
-                self._keep(decided, manifest, out_dir, progress)
+                self._settle(job, decided, manifest, out_dir, progress)
 
-    def _decide(self, job: Job, manifest: Manifest, current: str, in_dir: Path, out_dir: Path) -> Job | Record | None:
-        """A job to do, a record for a file that is not translated, or None for a file done and unchanged."""
+    def _settle(self, job: Job, decided: Record | None, manifest: Manifest, out_dir: Path, progress: Progress
+                ) -> None:
+        """Record a file that is not translated, or count one done and unchanged (``decided`` None)."""
+        if decided is None:  # counted as done, as its record says
+            self.totals["unchanged"] += 1
+            self._count(manifest.records[job.relative], progress, translated=False)
+        else:
+            self._keep(decided, manifest, out_dir, progress)
+
+    def _decide(self, job: Job, manifest: Manifest, same: Callable[[Record], bool], in_dir: Path, out_dir: Path
+                ) -> Job | Record | None:
+        """A job to do, a record for a file that is not translated, or None for a file done, unchanged and
+        made with the same settings (``same`` compares its record with this run's)."""
         if job.problem:
             return Record(job.relative, None, "failed", job.problem)
         supported = Path(job.relative).suffix.lower() in INPUT_TYPES
@@ -477,7 +551,7 @@ class Run:
         previous = manifest.records.get(job.relative)
         if previous is not None and previous.status == "done":
             same_file = previous.sha256 == sha
-            same_settings = previous.signature is not None and digest(previous.signature) == current
+            same_settings = same(previous)
             written = all(is_output(out_dir, output) for output in previous.outputs)
             if same_file and same_settings and written and not self.force:
                 return None
@@ -489,6 +563,8 @@ class Run:
     def _keep(self, record: Record, manifest: Manifest, out_dir: Path, progress: Progress) -> None:
         """Append ``record`` to the manifest, remove outputs of an earlier record it no longer has, count it."""
         previous = manifest.records.get(record.input)
+        if record.status == "done" and self._request is not None:
+            record = dataclasses.replace(record, settings=self._request)
         manifest.add(record)
         if previous is not None and record.status == "done":
             for old in set(previous.outputs) - set(record.outputs):

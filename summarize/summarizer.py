@@ -98,7 +98,8 @@ class Summarizer(Generating):
         self.config = config
         self.strategy = config.summary_strategy
         default = "default" if self.strategy == "native" else "english"
-        self.model_name = resolve_model(model or config.summary_model or default, presets=PRESETS)
+        self.model_name = resolve_model(model or config.summary_model or default, presets=PRESETS,
+                                        option="summary_model")
         self.arabic_model = config.arabic_model
         self.device = resolve_device(config.device)
         self.generation = generation or Generation.from_config(config)
@@ -142,15 +143,15 @@ class Summarizer(Generating):
     @property
     def loaded(self) -> LoadedModel:
         """The summarisation model (loaded on first use, once per process)."""
-        return load_model(self.model_name, self.device, self.dtype)
+        return load_model(self.model_name, self.device, self.dtype, option="summary_model")
 
     @property
     def back_translator(self) -> Translator:
         """The en→ar translator of the ``translate-back`` strategy: the summaries' engine and threads."""
         if self._back_translator is None:
-            name = resolve_model(self.arabic_model, presets=ARABIC_MODEL_PRESETS)
+            name = resolve_model(self.arabic_model, presets=ARABIC_MODEL_PRESETS, option="arabic_model")
             config = self.config.replace(engine=self.engine_name, inter_threads=self.inter_threads, glossary=None)
-            self._back_translator = Translator(name, config=config, languages=("en", "ar"))
+            self._back_translator = Translator(name, config=config, languages=("en", "ar"), option="arabic_model")
         return self._back_translator
 
     @property

@@ -707,6 +707,71 @@ def test_a_second_run_on_the_same_out_dir_exits_2(tmp_path, memorised_marian, ca
     assert manifest(out)["a.txt"]["status"] == "done"
 
 
+def refuse_model_loads(monkeypatch) -> None:
+    """From now on any model load fails the test (the translator's and the summariser's)."""
+    import summarize.summarizer
+    import translate.translator
+
+    def refuse(name: str, *args, **kwargs):
+        raise AssertionError(f"a model was loaded: {name}")
+
+    monkeypatch.setattr(translate.translator, "load_model", refuse)
+    monkeypatch.setattr(summarize.summarizer, "load_model", refuse)
+
+
+@pytest.fixture
+def no_model_loads(monkeypatch) -> None:
+    refuse_model_loads(monkeypatch)
+
+
+def test_a_rerun_with_nothing_to_do_loads_no_model(tmp_path, memorised_marian, memorised_mt5, monkeypatch,
+                                                   capsys) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    (source / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    common = [str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--summary-model",
+              str(memorised_mt5)]
+    assert main(common) == 0
+    first = manifest(out)
+    capsys.readouterr()
+    refuse_model_loads(monkeypatch)
+    assert main(common) == 0
+    assert "done 1 (unchanged 1), failed 0, skipped 1; 0 sentences translated" in capsys.readouterr().err
+    assert manifest(out) == first
+    with pytest.raises(AssertionError, match="a model was loaded"):  # another setting needs the models
+        main([*common, "--sentences", "2"])
+
+
+def test_a_busy_out_dir_is_reported_before_any_model_loads(tmp_path, memorised_marian, no_model_loads,
+                                                           capsys) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    out.mkdir()
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from translate.files import FolderLock; "
+         "lock = FolderLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); sys.stdin.read()", str(out)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        assert main([str(source), str(out), "--model", str(memorised_marian), "--no-summary"]) == 2
+    finally:
+        holder.communicate("")
+    assert capsys.readouterr().err == f"error: OUT_DIR is in use by another run (pid {holder.pid}): {out}\n"
+
+
+def test_an_out_dir_that_cannot_be_made_is_reported_before_any_model_loads(tmp_path, memorised_marian,
+                                                                          no_model_loads, capsys) -> None:
+    source, blocker = tmp_path / "in", tmp_path / "a-file"
+    source.mkdir()
+    (source / "a.txt").write_text(P[0][0], encoding="utf-8")
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "out"
+    assert main([str(source), str(out), "--model", str(memorised_marian), "--no-summary"]) == 2
+    assert capsys.readouterr().err == f"error: cannot create OUT_DIR {out}: Not a directory\n"
+
+
 # --- the seam for other backends ----------------------------------------------------------------------
 
 def test_a_worker_writes_outputs_and_returns_records_without_the_manifest(tmp_path, memorised_marian) -> None:

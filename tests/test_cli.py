@@ -82,7 +82,28 @@ def test_missing_file_and_unknown_model(memorised_marian, tmp_path, capsys) -> N
     done = run_cli(str(path), "--model", "Helsinki-NLP/opus-mt-xx-yy")
     assert done.returncode == 1
     assert "Could not load the model 'Helsinki-NLP/opus-mt-xx-yy'" in done.stderr.decode()
+    assert "--model or KHABAR_MODEL (e.g. --model ./models/opus-mt-xx-yy)" in done.stderr.decode()
     assert "Traceback" not in done.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [("org/no-such-summariser", "Could not load the model 'org/no-such-summariser' from the Hugging Face hub"),
+     ("./no-such-folder", "There is no model folder at './no-such-folder'")],
+    ids=["hub-id-offline", "missing-folder"],
+)
+def test_a_summary_model_that_fails_names_summary_model(memorised_marian, tmp_path, capsys, model: str,
+                                                        message: str) -> None:
+    from summarize.__main__ import main as summarize
+
+    path = tmp_path / "a.txt"
+    path.write_text(" ".join(arabic for arabic, _ in factory.PAIRS), encoding="utf-8")
+    assert summarize([str(path), "--model", str(memorised_marian), "--beams", "1", "--summary-model", model]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert message in err
+    assert "--summary-model or KHABAR_SUMMARY_MODEL" in err
+    assert "--model " not in err.replace("--summary-model", "")
 
 
 def test_usage_errors_exit_2(capsys) -> None:
@@ -163,3 +184,15 @@ def test_standard_input_is_read_with_the_file_limit_and_bounded_memory(module: s
     code, error, peak = peak_memory_of(module, b"\0" * (64 * 2**20))  # 64 MB of zeros down a pipe
     assert (code, error.strip()) == (1, f"error: Standard input is larger than the {FILE_MAX_BYTES:,}-byte limit.")
     assert peak - baseline < 4 * FILE_MAX_BYTES, f"{(peak - baseline) / 2**20:.0f} MB more than for one byte"
+
+
+def test_the_batch_and_evaluation_help_say_each_thing_once() -> None:
+    from translate.batch.__main__ import build_parser as batch_parser
+    from translate.evaluate.__main__ import build_parser as evaluate_parser
+
+    batch = " ".join(batch_parser().format_help().split())
+    assert batch.count("--threads THREADS") == 2 and "CPU threads" in batch  # usage line and its one entry
+    assert "--jobs" not in batch  # its old name is still accepted, not listed
+    evaluate = " ".join(evaluate_parser().format_help().split())
+    assert "give it several times to compare models" in evaluate
+    assert "the other options apply to each" in evaluate and "others options" not in evaluate

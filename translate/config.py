@@ -231,11 +231,13 @@ class RunConfig:
         return asdict(self)
 
 
-def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True) -> None:
-    """Declare the run configuration's options on ``parser`` (once for every front end)."""
+def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True, several_models: bool = False) -> None:
+    """Declare the run configuration's options on ``parser`` (once for every front end); ``several_models``:
+    the front end takes ``--model`` more than once (the evaluation)."""
     model = parser.add_argument_group("translation")
+    repeat = "; give it several times to compare models" if several_models else ""
     model.add_argument("--model", help=f"translation model: preset ({', '.join(PRESETS)}), hub id or local "
-                       "folder [KHABAR_MODEL, default 'default']")
+                       f"folder [KHABAR_MODEL, default 'default']{repeat}")
     model.add_argument("--engine", choices=ENGINES, help="generation engine [KHABAR_ENGINE, default transformers]")
     model.add_argument("--device", help="auto, cpu, cuda or mps [KHABAR_DEVICE, default auto]")
     model.add_argument("--compute-type", help="CTranslate2 quantization, e.g. int8, float16, bfloat16 "

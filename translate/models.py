@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from translate.config import DTYPES, PRESETS, hub_endpoint, resolve_device
+from translate.config import DTYPES, ENV_PREFIX, PRESETS, hub_endpoint, resolve_device
 from translate.errors import TranslateError
 
 __all__ = ["PRESETS", "LoadedModel", "ctranslate2_compute_type", "generation_precision", "load_model",
@@ -23,9 +23,15 @@ _LANGUAGE_CODES = {
 }
 
 
-def resolve_model(name: str | None, *, presets: dict[str, str] = PRESETS) -> str:
+def option_names(option: str) -> str:
+    """How a user chooses the model of the run-configuration field ``option`` (e.g. ``summary_model``):
+    ``--summary-model or KHABAR_SUMMARY_MODEL``."""
+    return f"--{option.replace('_', '-')} or {ENV_PREFIX}{option.upper()}"
+
+
+def resolve_model(name: str | None, *, presets: dict[str, str] = PRESETS, option: str = "model") -> str:
     """Turn a preset name, hub id or folder (None: the ``default`` preset) into a hub id or an absolute
-    folder path."""
+    folder path; an error names ``option``, the setting that chose it (see :func:`option_names`)."""
     chosen = name or "default"
     if chosen in presets:
         return presets[chosen]
@@ -34,8 +40,9 @@ def resolve_model(name: str | None, *, presets: dict[str, str] = PRESETS) -> str
         return str(folder.resolve())
     if _HUB_ID.fullmatch(chosen) and not chosen.startswith("."):
         return chosen
-    raise TranslateError(f"There is no model folder at '{chosen}'. Give a preset ({', '.join(presets)}), "
-                         "a hub id such as 'Helsinki-NLP/opus-mt-ar-en', or the path of a local model folder.")
+    raise TranslateError(f"There is no model folder at '{chosen}' ({option_names(option)}). Give a preset "
+                         f"({', '.join(presets)}), a hub id such as 'Helsinki-NLP/opus-mt-ar-en', "
+                         "or the path of a local model folder.")
 
 
 def set_threads(threads: int = 0) -> int:
@@ -155,9 +162,11 @@ class LoadedModel:
     """A model's tokenizer and configuration, and its weights on ``device`` once first used
     (the CTranslate2 engine never needs them in memory)."""
 
-    def __init__(self, name: str, tokenizer: Any, config: Any, device: str, dtype: str | None = None) -> None:
+    def __init__(self, name: str, tokenizer: Any, config: Any, device: str, dtype: str | None = None, *,
+                 option: str = "model") -> None:
         self.name, self.tokenizer, self.config, self.device = name, tokenizer, config, device
         self.requested_dtype = dtype
+        self.option = option  # the setting that chose this model, named in load errors
         self.family = _family(config.model_type, tokenizer)
 
     @property
@@ -178,7 +187,7 @@ class LoadedModel:
         from transformers import AutoModelForSeq2SeqLM
 
         dtype = getattr(torch, self.dtype)
-        model = _from_pretrained(AutoModelForSeq2SeqLM, self.name, dtype=dtype)
+        model = _from_pretrained(AutoModelForSeq2SeqLM, self.name, self.option, dtype=dtype)
         model.to(self.device).eval()
         # An end token forced at the length cap would hide truncation, which the checks must see.
         model.generation_config.forced_eos_token_id = None
@@ -235,21 +244,22 @@ def _family(model_type: str, tokenizer: Any) -> str:
 
 
 @functools.cache
-def load_model(name: str, device: str = "cpu", dtype: str | None = None) -> LoadedModel:
+def load_model(name: str, device: str = "cpu", dtype: str | None = None, *, option: str = "model") -> LoadedModel:
     """Load a model's tokenizer and configuration once per process, from a hub id or a local
-    folder; the weights follow on first use of ``.model``."""
+    folder; the weights follow on first use of ``.model``. Errors name ``option``, the run-configuration
+    setting that chose the model (``model``, ``summary_model``, ``arabic_model``)."""
     import transformers
     from transformers import AutoConfig, AutoTokenizer
 
     if Path(name).is_dir() and not (Path(name) / "config.json").is_file():
-        raise TranslateError(f"'{name}' is not a saved model folder: it has no config.json.")
+        raise TranslateError(f"'{name}' is not a saved model folder: it has no config.json ({option_names(option)}).")
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-    config = _from_pretrained(AutoConfig, name)
-    return LoadedModel(name, _from_pretrained(AutoTokenizer, name), config, device, dtype)
+    config = _from_pretrained(AutoConfig, name, option)
+    return LoadedModel(name, _from_pretrained(AutoTokenizer, name, option), config, device, dtype, option=option)
 
 
-def _from_pretrained(loader: Any, name: str, **options: Any) -> Any:
+def _from_pretrained(loader: Any, name: str, option: str, **options: Any) -> Any:
     """``loader.from_pretrained(name)``: local files first (no network for folders and models
     downloaded before), then the hub; any failure becomes a :class:`TranslateError`."""
     try:
@@ -260,7 +270,7 @@ def _from_pretrained(loader: Any, name: str, **options: Any) -> Any:
                 raise
             return loader.from_pretrained(name, trust_remote_code=False, **options)
     except Exception as error:  # transformers raises OSError, ValueError, hub errors, ...
-        raise TranslateError(_load_failure(name, error)) from error
+        raise TranslateError(_load_failure(name, error, option)) from error
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
@@ -277,11 +287,14 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
     return True
 
 
-def _load_failure(name: str, error: Exception) -> str:
+def _load_failure(name: str, error: Exception, option: str) -> str:
+    """The message for a model that would not load, naming ``option``, the setting that chose it."""
     reason = str(error).strip().splitlines()[0].rstrip(".") if str(error).strip() else type(error).__name__
     if Path(name).is_dir():
-        return (f"Could not load the model in '{name}': {reason[:300]}. The folder needs config.json, "
-                "the tokenizer files and the weights, as saved by save_pretrained().")
+        return (f"Could not load the model in '{name}' ({option_names(option)}): {reason[:300]}. The folder "
+                "needs config.json, the tokenizer files and the weights, as saved by save_pretrained().")
+    flag = "--" + option.replace("_", "-")
     return (f"Could not load the model '{name}' from the Hugging Face hub: {reason[:300]}. "
             "Check the id, or, without internet access, download the model on another machine and "
-            "pass the path of its folder instead (e.g. --model ./models/opus-mt-tc-big-ar-en).")
+            f"pass the path of its folder with {option_names(option)} "
+            f"(e.g. {flag} ./models/{name.rstrip('/').rsplit('/', 1)[-1]}).")

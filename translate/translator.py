@@ -57,7 +57,8 @@ class Translator(Generating):
     ``model`` (a preset, hub id or folder) and ``glossary`` (a :class:`Glossary` or its file) override the
     configuration's. ``decoding`` replaces the decoding settings (benchmarks), ``languages`` is the
     (source, target) pair, ``interactive`` marks the app and HTTP API, whose threads differ
-    (:func:`translate.config.threads_for`).
+    (:func:`translate.config.threads_for`). ``option`` is the setting that chose the model
+    (``model``, or ``arabic_model`` for translate-back), named in load errors.
     """
 
     def __init__(
@@ -71,13 +72,15 @@ class Translator(Generating):
         interactive: bool = False,
         cache_size: int = CACHE_SIZE,
         max_input_tokens: int | None = None,
+        option: str = "model",
         **settings: Any,
     ) -> None:
         config = config.replace(**settings) if config is not None else RunConfig.resolved(**settings)
         # first: a bad glossary fails before any model is looked at
         self.glossary = as_glossary(glossary if glossary is not None else config.glossary)
         self.config = config
-        self.model_name = resolve_model(model or config.model)
+        self.option = option  # the setting that chose the model, named in load errors
+        self.model_name = resolve_model(model or config.model, option=option)
         self.device = resolve_device(config.device)
         self.engine_name = config.engine
         intra, self.inter_threads = threads_for(config, interactive=interactive)  # inter: not in the signature
@@ -113,7 +116,7 @@ class Translator(Generating):
     @property
     def loaded(self) -> LoadedModel:
         """The tokenizer and model (loaded now if this is the first use)."""
-        loaded = load_model(self.model_name, self.device, self.dtype)
+        loaded = load_model(self.model_name, self.device, self.dtype, option=self.option)
         loaded.set_source_language(self.source_language)
         return loaded
 

@@ -224,6 +224,8 @@ def run_article(service: Service, text: str, with_summary: bool, glossary_file: 
     glossary = request_glossary(service, glossary_file, glossary_rows)  # a bad glossary: nothing translated
     translator, summarizer = models_for(service, glossary)
     warning = " ".join(language_warnings(article))  # mixed languages: said in the status, not refused
+    for notice in service.unsaid_notices():  # the int8 guard changed a compute type: said once, as a toast
+        gr.Warning(notice)
     translation = None
     try:
         for translation in translator.translate_progressively(article, step_pieces=1):  # by paragraph

@@ -365,9 +365,10 @@ def server_config(app: ASGIApp, *, host: str, port: int, **options: Any):
 
 
 def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
-          temporary: Sequence[Path] = ()) -> int:
+          temporary: Sequence[Path] = (), ready: Callable[[str], None] | None = None) -> int:
     """Serve ``app`` until SIGTERM or SIGINT (Ctrl-C), cleaning old request files on a timer; then
     remove the service's scratch folder and the ``temporary`` folders. Returns the exit code (0).
+    ``ready`` is called with the server's address (``http://host:port``) once it accepts connections.
 
     When the signal comes, the requests in flight are answered at once (503 in the HTTP API, a message
     in the app), and the process has ended :data:`STOP_TIMEOUT_S` seconds later at the most: a
@@ -390,6 +391,11 @@ def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
                                  daemon=True).start()
             super().handle_exit(sig, frame)
 
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started and ready is not None:
+                ready(_address(self, host, port))
+
     service.clean_every()
     server = StoppingServer(server_config(app, host=host, port=port))
     # uvicorn shuts down gracefully on both signals, then raises the signal again with the handlers
@@ -403,6 +409,14 @@ def serve(app: fastapi.FastAPI, service: Service, *, host: str, port: int,
         signal.signal(signal.SIGTERM, previous)
         clean_up()
     return 0
+
+
+def _address(server: Any, host: str, port: int) -> str:
+    """``http://host:port`` of a started uvicorn server (its bound port when ``port`` is 0)."""
+    bound = [sock.getsockname() for item in getattr(server, "servers", ()) for sock in (item.sockets or ())]
+    if bound:
+        port = bound[0][1]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _gradio_blocks(app: Any) -> gr.Blocks | None:

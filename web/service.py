@@ -46,18 +46,35 @@ class Service:
         self._stop = threading.Event()
         self._cleaner: threading.Thread | None = None
         self.stopping = threading.Event()  # set by stop(): the server is shutting down
+        self._said: set[str] = set()  # int8 guard warnings already shown in the page
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Service:
-        """The service a run configuration describes (models are loaded by :meth:`warm`)."""
+        """The service a run configuration describes (models are loaded by :meth:`warm`). Nothing is made
+        on disk until both models are named correctly, the translator's first (before torch is imported)."""
+        translator = Translator.from_config(config, interactive=True)
         summarizer = Summarizer.from_config(config, interactive=True) if config.summary else None
-        return cls(Translator.from_config(config, interactive=True), summarizer, config=config)
+        return cls(translator, summarizer, config=config)
 
     def warm(self) -> None:
-        """Load every model now, so no request waits for it."""
+        """Load every model now, on its engine (CTranslate2's checked by its canary), so no request waits."""
         self.translator.engine  # noqa: B018 - property that loads the model
         if self.summarizer is not None:
-            self.summarizer.loaded.model  # noqa: B018
+            self.summarizer.engine  # noqa: B018
+            if self.summarizer.strategy == "translate-back":
+                self.summarizer.back_translator.engine  # noqa: B018
+
+    def compute_notices(self) -> list[str]:
+        """The int8 guard's warnings for the models loaded so far (each once)."""
+        found = [self.translator.compute_notice, self.summarizer.compute_notice if self.summarizer else None]
+        return list(dict.fromkeys(notice for notice in found if notice))
+
+    def unsaid_notices(self) -> list[str]:
+        """The int8 guard's warnings not yet shown in the page: each is shown once per process."""
+        with self._count:
+            fresh = [notice for notice in self.compute_notices() if notice not in self._said]
+            self._said.update(fresh)
+        return fresh
 
     @property
     def busy(self) -> bool:

@@ -13,7 +13,7 @@ from jobs.batch import Run
 from summarize import Summarizer
 from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, config_from_parser
 from translate.errors import TranslateError
-from translate.files import FolderInUse
+from translate.files import FolderInUse, FolderLock
 from translate.translator import Translator
 
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("out_dir", help="folder for the translations, summaries and manifest.jsonl")
     add_arguments(parser)
     parser.add_argument("--force", action="store_true", help="redo every file, even those already done")
-    parser.add_argument("--jobs", type=int, help="CPU threads the models may use (default: all cores)")
+    parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)  # the old name of --threads, still accepted
     parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
     parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES,
                         help=f"larger files fail (default {FILE_MAX_BYTES:,})")
@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the batch job: 0 all done, 1 some failed (or the disk is full), 2 usage error or OUT_DIR in use."""
+    """Run the batch job: 0 all done, 1 some failed (or the disk is full), 2 usage error, OUT_DIR in use or
+    not creatable (both said before any model loads)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     in_dir, out_dir = (Path(p).expanduser().resolve() for p in (args.in_dir, args.out_dir))
@@ -44,13 +45,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("OUT_DIR must differ from IN_DIR")
     if out_dir.exists() and not out_dir.is_dir():
         parser.error(f"OUT_DIR '{args.out_dir}' exists and is not a folder")
-    if args.jobs is not None and args.jobs < 1:
-        parser.error("--jobs must be 1 or more")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be 1 or more")
-    if args.jobs:
-        args.threads = args.jobs
+    if args.jobs is not None:
+        if args.jobs < 1:
+            parser.error("--jobs (now --threads) must be 1 or more")
+        args.threads = args.threads or args.jobs
     config = config_from_parser(parser, args)
+    try:  # OUT_DIR made and free, checked before any model or backend starts (the run takes its lock again)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        FolderLock(out_dir).acquire().release()
+    except OSError as error:
+        print(f"error: cannot create OUT_DIR {out_dir}: {error.strerror}", file=sys.stderr)
+        return 2
+    except TranslateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         with open_backend(args, config) as backend:  # Ray: started or connected, checked, shut down at the end
             translator = Translator.from_config(config)

@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m translate.evaluate",
         description="Score translations of your own articles against human references (sacrebleu BLEU, "
                     "chrF++, TER), measure how well the flags find bad sentences, and compare models.",
-        epilog="Give --model several times to compare models; the others options apply to each.")
+        epilog="Give --model several times to compare models; the other options apply to each.")
     parser.add_argument("sources", help="folder of Arabic articles (.txt .md .html .htm .docx .jsonl), or one "
                         "file of sentence pairs: .tsv (Arabic<TAB>English) or .jsonl ({source, reference})")
     parser.add_argument("references", nargs="?", help="folder of English references, the same tree as SOURCES "
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--report", help="write a self-contained HTML report to this file")
     parser.add_argument("--json", help="write every figure to this JSON file")
     parser.add_argument("--text-field", default="text", help="the field holding the article in .jsonl files")
-    add_arguments(parser, summary=False)
+    add_arguments(parser, summary=False, several_models=True)
     return parser
 
 
