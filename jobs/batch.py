@@ -479,7 +479,10 @@ class Run:
             for job, decided in settled:
                 self._settle(job, decided, manifest, out_dir, progress)
         else:
-            made_by = signature(self.translator, self.summarizer)
+            made_by = signature(self.translator, self.summarizer)  # CTranslate2's engines load (and check) here
+            notices = (getattr(part, "compute_notice", None) for part in (self.translator, self.summarizer))
+            for notice in dict.fromkeys(filter(None, notices)):
+                print(f"warning: {notice}", file=self.log)
             worker = Worker(self.translator, self.summarizer, in_dir, out_dir, made_by=made_by,
                             text_field=self.text_field, max_bytes=self.max_bytes, group_units=self.group_units)
             work = self._work(jobs, manifest, made_by, in_dir, out_dir, progress)

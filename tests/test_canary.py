@@ -174,3 +174,23 @@ def test_the_summary_command_warns_for_each_model_once(memorised_marian, memoris
     signature = json.loads(out)["signature"]
     assert signature["translation"]["compute_type"] == "float32"
     assert (len(warnings) == 2) == (signature["summary"]["compute_type"] == "float32")
+
+
+def test_the_batch_job_warns_once_and_records_the_choice(memorised_marian, perturbed, tmp_path, capsys) -> None:
+    from translate.batch.__main__ import main
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (source / name).write_text(ARTICLE, encoding="utf-8")
+    perturbed("int8")
+    assert main([str(source), str(tmp_path / "out"), "--model", str(memorised_marian), "--engine", "ctranslate2",
+                 "--no-summary"]) == 0
+    err = capsys.readouterr().err
+    assert len([line for line in err.splitlines() if line.startswith("warning: ")]) == 1
+    records = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert [r["status"] for r in records] == ["done", "done"]
+    assert (tmp_path / "out" / "a.en.txt").read_text("utf-8").strip() == "\n\n".join(ENGLISH)
+    review = json.loads((tmp_path / "out" / "a.review.json").read_text("utf-8"))
+    assert review["signature"]["translation"]["compute_check"]["requested"] == "int8"
+    assert review["signature"]["translation"]["compute_type"] == "float32"

@@ -86,7 +86,7 @@ def _make_reference(loaded: Any) -> Reference:
     from translate.models import _from_pretrained
 
     tokenizer = loaded.tokenizer
-    model = _from_pretrained(AutoModelForSeq2SeqLM, loaded.name, dtype=torch.float32).eval()
+    model = _from_pretrained(AutoModelForSeq2SeqLM, loaded.name, loaded.option, dtype=torch.float32).eval()
     start = loaded.target_start_token("en")
     sentences = [loaded.source_prefix("en") + text for text in canary_sentences()]
     batch = tokenizer(sentences, padding=True, return_tensors="pt")
