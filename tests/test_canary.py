@@ -194,3 +194,18 @@ def test_the_batch_job_warns_once_and_records_the_choice(memorised_marian, pertu
     review = json.loads((tmp_path / "out" / "a.review.json").read_text("utf-8"))
     assert review["signature"]["translation"]["compute_check"]["requested"] == "int8"
     assert review["signature"]["translation"]["compute_type"] == "float32"
+
+
+def test_the_app_says_each_warning_once(memorised_marian, perturbed) -> None:
+    from web.service import Service
+
+    perturbed("int8")
+    service = Service(Translator(str(memorised_marian), engine="ctranslate2", beams=1), None)
+    try:
+        service.warm()
+        notices = service.compute_notices()
+        assert len(notices) == 1 and notices[0].endswith("using float32 instead.")
+        assert service.unsaid_notices() == notices  # the first page to translate shows it
+        assert service.unsaid_notices() == []  # and no page after it
+    finally:
+        service.close()
