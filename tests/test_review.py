@@ -302,3 +302,43 @@ def test_review_endpoint_refuses_rows_of_another_article(year_app) -> None:
         client.predict(YEAR_ARTICLE, rows[:4], api_name="/review")
     with pytest.raises(Exception, match="The input is empty"):
         client.predict("", rows, api_name="/review")
+
+
+def test_flag_words_name_each_flag_in_words_on_its_own_bulleted_line() -> None:
+    details = {"numbers": "2020 in the Arabic is missing", "length": "ratio 0.3"}
+    item = Segment("س", "t", 0, -0.1, ("numbers", "length", "low_confidence"), details)
+    assert review.flag_words(item) == "• Numbers: 2020 in the Arabic is missing\n• Length: ratio 0.3\n• Low confidence"
+
+
+def test_the_review_table_shows_flags_in_words_and_the_api_rows_keep_their_names(session) -> None:
+    data = review.table(MACHINE)["data"]
+    assert data[1][4] == f"• Numbers: {MACHINE.segments[1].details['numbers']}"
+    assert review.rows(MACHINE)[1][4].startswith("numbers: ")
+
+
+@pytest.mark.parametrize(
+    ("new_article", "expected", "lost"),
+    [
+        # the same article: every edit kept
+        ([P[0][0], YEAR_AR, P[1][0], P[4][0]], [P[0][1], YEAR_RIGHT, "He added more.", P[4][1]], []),
+        # a sentence added before the edited ones: each edit follows its Arabic
+        ([P[6][0], P[0][0], YEAR_AR, P[1][0], P[4][0]], [P[6][1], P[0][1], YEAR_RIGHT, "He added more.", P[4][1]],
+         []),
+        # the edited year sentence removed: its edit is reported, the other kept
+        ([P[0][0], P[1][0], P[4][0]], [P[0][1], "He added more.", P[4][1]], [f"“{YEAR_AR}” → “{YEAR_RIGHT}”"]),
+    ],
+    ids=["same-article", "sentence-added", "edited-sentence-removed"],
+)
+def test_carry_edits_keeps_the_edits_of_sentences_whose_arabic_did_not_change(new_article, expected, lost) -> None:
+    edits = english((1, YEAR_RIGHT), (2, "He added   more."))
+    targets = {a: e for a, e in [*P, (YEAR_AR, YEAR_WRONG)]}
+    machine = Translation("", tuple(segment(a, targets[a], 0) for a in new_article))
+    carried, dropped = review.carry_edits(MACHINE, edits, machine)
+    assert [review.tidy(t) for t in carried] == expected
+    assert dropped == lost
+
+
+def test_carry_edits_gives_repeated_sentences_their_edits_in_turn() -> None:
+    previous = Translation("", (segment(P[0][0], P[0][1], 0), segment(P[0][0], P[0][1], 1)))
+    carried, lost = review.carry_edits(previous, ["First.", P[0][1]], previous)
+    assert (carried, lost) == (["First.", P[0][1]], [])

@@ -43,6 +43,15 @@ class Reviewing:
 
     session: review.Session
     glossary: Glossary | None = None
+    english: tuple[str, ...] | None = None  # the English of each sentence now (None: the machine's)
+    history: tuple[tuple[str, ...], ...] = ()  # the English before each edit, the last edit last
+
+    def now(self) -> tuple[str, ...]:
+        """The English of each sentence as the editor last left it."""
+        return self.english if self.english is not None else tuple(s.target for s in self.session.machine.segments)
+
+
+UNDO_DEPTH = 50  # edits the Paste tab can undo, the latest first
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -220,6 +229,26 @@ def run_article(service: Service, text: str, with_summary: bool, glossary_file: 
     """The paste tab: stream the translation paragraph by paragraph, then add the summaries. An optional
     glossary file (.tsv or .csv) and glossary table rows (Arabic, English, English variants, Arabic
     house form, note) join the server's glossary for this article."""
+    yield from _run_article(service, text, with_summary, glossary_file, glossary_rows)
+
+
+def retranslate(service: Service, text: str, with_summary: bool, glossary_file: str | None = None,
+                glossary_rows: Any = None, state: Reviewing | None = None, rows: Any = None) -> Iterator[tuple]:
+    """The Paste tab's Translate button: :func:`run_article`, keeping the editor's edits of the review
+    under way (``state`` and its table ``rows``) for every sentence whose Arabic did not change; edits
+    that found no sentence are listed in the status, so that none is lost unseen."""
+    previous = None
+    if state is not None:
+        english, _ = review.match_rows(rows, state.session.machine)
+        if any(review.tidy(t) != s.target for t, s in zip(english, state.session.machine.segments, strict=True)):
+            previous = (state.session.machine, english)
+    yield from _run_article(service, text, with_summary, glossary_file, glossary_rows, previous)
+
+
+def _run_article(service: Service, text: str, with_summary: bool, glossary_file: Any, glossary_rows: Any,
+                 previous: tuple[Translation, list[str]] | None = None) -> Iterator[tuple]:
+    """The run of :func:`run_article`, with the edits of an earlier review (``previous``: its machine
+    translation and English) carried to the new translation (see :func:`web.review.carry_edits`)."""
     article = checked(service, text)
     glossary = request_glossary(service, glossary_file, glossary_rows)  # a bad glossary: nothing translated
     translator, summarizer = models_for(service, glossary)
@@ -240,19 +269,59 @@ def run_article(service: Service, text: str, with_summary: bool, glossary_file: 
                                        strip_diacritics=translator.strip_diacritics)
     except TranslateError as error:
         raise gr.Error(str(error)) from None
-    state = Reviewing(session, glossary)
-    yield (translation.text, review_table(translation), summary["english"] if summary else "",
-           summary["arabic"] if summary else "", export_files(service, state, translation),
-           review.status(translation, translation, summary, f"{warning} {note}".strip()), state)
+    state, current, kept = Reviewing(session, glossary), translation, ""
+    if previous is not None:
+        english, lost = review.carry_edits(*previous, translation)
+        try:
+            current = review.edit(session, english, glossary=glossary)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+        state = replace(state, english=tuple(english))
+        carried = len(review.edited(translation, current))
+        kept = f"{carried} edit{'s' if carried != 1 else ''} kept from before." if carried else ""
+        if lost:
+            kept += (f" {len(lost)} edit{'s' if len(lost) > 1 else ''} replaced: the Arabic changed, so "
+                     f"{'they were' if len(lost) > 1 else 'it was'} not kept: " + "; ".join(lost) + ".")
+    yield (current.text, review_table(current, translation), summary["english"] if summary else "",
+           summary["arabic"] if summary else "", export_files(service, state, current),
+           review.status(translation, current, summary, f"{warning} {note} {kept}".strip()), state)
 
 
 def apply_edits(service: Service, state: Reviewing | None, rows: Any) -> tuple:
     """After an edit in the review table: the checks run again on edited sentences, and the English,
-    the downloads and the status follow the edits."""
+    the downloads and the status follow the edits; the English before the edit is kept for Undo."""
     current = current_of(state, rows)
     machine = state.session.machine
+    english = tuple(s.target for s in current.segments)
+    if english != tuple(review.tidy(t) for t in state.now()):
+        state = replace(state, english=english, history=(*state.history, state.now())[-UNDO_DEPTH:])
     return (current.text, review_table(current, machine), export_files(service, state, current),
-            review.status(machine, current, state.session.summary))
+            review.status(machine, current, state.session.summary, undo_note(state)), state)
+
+
+def undo_note(state: Reviewing) -> str:
+    """How many edits Undo can take back."""
+    return f"Undo can take back {len(state.history)} edit{'s' if len(state.history) != 1 else ''}." \
+        if state.history else ""
+
+
+def undo(service: Service, state: Reviewing | None) -> tuple:
+    """Take back the last edit in the review table: the English, the table, the downloads and the
+    status as they were before it."""
+    if state is None:
+        raise gr.Error("Translate an article first: there is nothing to undo.")
+    if not state.history:
+        raise gr.Error("There is no edit to undo.")
+    english = state.history[-1]
+    state = replace(state, english=english, history=state.history[:-1])
+    machine = state.session.machine
+    try:
+        current = review.edit(state.session, english, glossary=state.glossary)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    return (current.text, review_table(current, machine), export_files(service, state, current),
+            review.status(machine, current, state.session.summary, f"Edit undone. {undo_note(state)}".strip()),
+            state)
 
 
 def regenerate_summaries(service: Service, state: Reviewing | None, rows: Any) -> tuple:

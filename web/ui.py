@@ -97,11 +97,14 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                 summary_en = gr.Textbox(label="Summary (English)", lines=3, buttons=["copy"], elem_id="summary-en")
                 summary_ar = gr.Textbox(label="الملخص (Arabic summary)", lines=3, rtl=True, buttons=["copy"],
                                         elem_id="summary-ar")
+            # Columns are fixed (no column actions in the cell menu); rows added or deleted there are undone.
             table = gr.Dataframe(headers=list(review.HEADERS), wrap=True, interactive=True, type="array",
-                                 static_columns=[0, 1, 3, 4], elem_id="review-table",
+                                 static_columns=[0, 1, 3, 4], column_count=(len(review.HEADERS), "fixed"),
+                                 elem_id="review-table", max_height=100_000,
                                  label="Review: flagged sentences are highlighted; edit the English to correct it",
                                  column_widths=["4%", "33%", "33%", "8%", "22%"])
             with gr.Row():
+                undo = gr.Button("Undo last edit", elem_id="undo-edit")
                 regenerate = gr.Button("Regenerate summaries", interactive=service.summarizer is not None)
             downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False,
                                 elem_id="downloads")
@@ -112,11 +115,15 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             # meanwhile is overwritten by the next update; it opens again when the run ends, even on an error.
             locked = button.click(lambda: gr.update(interactive=False), None, table, api_visibility="private",
                                   queue=False)
-            run = locked.then(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
-                              api_name="article", **shared)
+            run = locked.then(turn(handlers.retranslate), [arabic, with_summary, *glossary, session, table], outputs,
+                              api_visibility="private", **shared)  # keeps the edits of unchanged sentences
             run.then(lambda: gr.update(interactive=True), None, table, api_visibility="private", queue=False)
-            table.input(bound(handlers.apply_edits, service), [session, table], [english, table, downloads, status],
+            gr.Button(visible=False).click(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
+                                           api_name="article", **shared)
+            edits = [english, table, downloads, status, session]
+            table.input(bound(handlers.apply_edits, service), [session, table], edits,
                         api_visibility="private", concurrency_id="review")
+            undo.click(bound(handlers.undo, service), session, edits, api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
                              [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared)
             review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
