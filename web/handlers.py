@@ -188,13 +188,18 @@ def upload_problem(name: str, data: bytes) -> str | None:
 def current_of(state: Reviewing | None, rows: Any) -> Translation:
     """The translation with the English of the review table ``rows``, edited sentences checked again
     (with the request's glossary)."""
+    return current_and_note(state, rows)[0]
+
+
+def current_and_note(state: Reviewing | None, rows: Any) -> tuple[Translation, str]:
+    """:func:`current_of`, and what was put back in a table whose rows were added or deleted ("" if none)."""
     if state is None:
         raise gr.Error("Translate an article first: the review table belongs to a translation.")
     english, note = review.match_rows(rows, state.session.machine)  # rows added or deleted in the browser
     if note:
         gr.Warning(note)
     try:
-        return review.edit(state.session, english, glossary=state.glossary)
+        return review.edit(state.session, english, glossary=state.glossary), note
     except TranslateError as error:
         raise gr.Error(str(error)) from None
 
@@ -289,14 +294,24 @@ def _run_article(service: Service, text: str, with_summary: bool, glossary_file:
 
 def apply_edits(service: Service, state: Reviewing | None, rows: Any) -> tuple:
     """After an edit in the review table: the checks run again on edited sentences, and the English,
-    the downloads and the status follow the edits; the English before the edit is kept for Undo."""
+    the downloads and the status follow the edits."""
     current = current_of(state, rows)
+    machine = state.session.machine
+    return (current.text, review_table(current, machine), export_files(service, state, current),
+            review.status(machine, current, state.session.summary))
+
+
+def edit_review(service: Service, state: Reviewing | None, rows: Any) -> tuple:
+    """The Paste tab's edit: :func:`apply_edits`, with the English before the edit kept for Undo and
+    the status saying what was put back in a table whose rows were added or deleted; returns the new
+    state last."""
+    current, note = current_and_note(state, rows)
     machine = state.session.machine
     english = tuple(s.target for s in current.segments)
     if english != tuple(review.tidy(t) for t in state.now()):
         state = replace(state, english=english, history=(*state.history, state.now())[-UNDO_DEPTH:])
     return (current.text, review_table(current, machine), export_files(service, state, current),
-            review.status(machine, current, state.session.summary, undo_note(state)), state)
+            review.status(machine, current, state.session.summary, f"{note} {undo_note(state)}".strip()), state)
 
 
 def undo_note(state: Reviewing) -> str:

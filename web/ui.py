@@ -13,7 +13,7 @@ import gradio as gr
 from translate import TranslateError
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_BYTES, FILE_MAX_CHARS, QUEUE_SIZE, UPLOAD_TYPES
 from translate.glossary import COLUMNS
-from web import handlers, review
+from web import handlers, review, review_actions
 from web.service import Service
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "article_ar.txt"
@@ -21,7 +21,7 @@ GLOSSARY_TYPES = (".tsv", ".csv")  # what Glossary.load reads: .csv comma-separa
 GLOSSARY_ROWS = 3  # empty rows the Paste tab's glossary table starts with
 CSS = """
 .review-note { font-size: 0.9em; }
-"""
+""" + review_actions.CSS
 
 
 def taking_turns(service: Service, handler: Callable) -> Callable:
@@ -104,6 +104,12 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                                  label="Review: flagged sentences are highlighted; edit the English to correct it",
                                  column_widths=["4%", "33%", "33%", "8%", "22%"])
             with gr.Row():
+                previous_flag = gr.Button("Previous flagged", elem_id="previous-flagged", size="sm")
+                next_flag = gr.Button("Next flagged", elem_id="next-flagged", size="sm")
+                gr.HTML(f'<span id="{review_actions.FLAG_POSITION_ID}" class="review-note"></span>')
+            previous_flag.click(None, None, None, js=review_actions.step_js(-1))
+            next_flag.click(None, None, None, js=review_actions.step_js(1))
+            with gr.Row():
                 undo = gr.Button("Undo last edit", elem_id="undo-edit")
                 regenerate = gr.Button("Regenerate summaries", interactive=service.summarizer is not None)
             downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False,
@@ -121,7 +127,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             gr.Button(visible=False).click(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
                                            api_name="article", **shared)
             edits = [english, table, downloads, status, session]
-            table.input(bound(handlers.apply_edits, service), [session, table], edits,
+            table.input(bound(handlers.edit_review, service), [session, table], edits,
                         api_visibility="private", concurrency_id="review")
             undo.click(bound(handlers.undo, service), session, edits, api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
