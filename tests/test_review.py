@@ -342,3 +342,34 @@ def test_carry_edits_gives_repeated_sentences_their_edits_in_turn() -> None:
     previous = Translation("", (segment(P[0][0], P[0][1], 0), segment(P[0][0], P[0][1], 1)))
     carried, lost = review.carry_edits(previous, ["First.", P[0][1]], previous)
     assert (carried, lost) == (["First.", P[0][1]], [])
+
+
+def test_edit_review_keeps_each_edit_for_undo_and_retranslate_keeps_edits(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    rows = [list(row) for row in handlers.review_rows(state.session.machine)]
+    rows[1][2] = YEAR_RIGHT
+    text, _, _, status, state = handlers.edit_review(service, state, rows)
+    assert YEAR_RIGHT in text and status.endswith("1 edited. Undo can take back 1 edit.")
+    rows[0][2] = "First."
+    text, _, _, status, state = handlers.edit_review(service, state, rows)
+    assert text.startswith("First. " + YEAR_RIGHT) and "2 edited." in status
+    _, _, _, status, same = handlers.edit_review(service, state, [*rows, ["", "", "Added.", "", ""]])
+    assert same.history == state.history and "1 row that is not a sentence of the article left out" in status
+
+    text, _, _, status, state = handlers.undo(service, state)
+    assert text.startswith(f"{YEAR_PAIRS[0][1]} {YEAR_RIGHT}") and status.startswith("5 sentences, 0 to double-check. "
+                                                                                      "1 edited. Edit undone.")
+    rows[0][2] = YEAR_PAIRS[0][1]
+    *_, kept = list(handlers.retranslate(service, YEAR_ARTICLE, False, None, None, state, rows))[-1]
+    assert kept.now()[1] == YEAR_RIGHT and "1 edit kept from before." in list(handlers.retranslate(
+        service, YEAR_ARTICLE, False, None, None, state, rows))[-1][5]
+    *_, status, _ = list(handlers.retranslate(service, YEAR_ARTICLE.replace(f" {YEAR_AR}", ""), False, None, None,
+                                              state, rows))[-1]
+    assert f"1 edit replaced: the Arabic changed, so it was not kept: “{YEAR_AR}” → “{YEAR_RIGHT}”." in status
+    text, *_, state = handlers.undo(service, state)
+    assert text == YEAR_ENGLISH
+    with pytest.raises(Exception, match="There is no edit to undo"):
+        handlers.undo(service, state)

@@ -21,7 +21,9 @@ _STEP = """() => {
   table.dataset.flagRow = String(row);
   const cell = table.querySelector(`[role="gridcell"][data-row="${row}"][data-col="2"]`);
   cell.scrollIntoView({block: "center"});
-  cell.click();
+  for (const type of ["mousedown", "mouseup", "click"]) {
+    cell.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, view: window}));
+  }
   where.textContent = `Sentence ${row + 1}: flagged ${flagged.indexOf(row) + 1} of ${flagged.length}.`;
 }"""
 
@@ -36,6 +38,10 @@ def step_js(step: int) -> str:
 ARABIC_FONTS = '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Segoe UI", "Tahoma", "Arial", sans-serif'
 CELL = '[role="gridcell"][data-col="%d"]'
 REVIEW, GLOSSARY = "#review-table " + CELL, "#glossary-table " + CELL
+# Header and body cells of the review table's column n (counted from 1), kept at least a word wide, so
+# that a phone scrolls the table sideways instead of breaking "Confidence" or "100" a letter a line.
+COLUMN = '#review-table [role="gridcell"][aria-colindex="%d"], #review-table [role="columnheader"][aria-colindex="%d"]'
+
 CSS = f"""
 #review-table [role="gridcell"], #glossary-table [role="gridcell"] {{ font-family: {ARABIC_FONTS}; }}
 {REVIEW % 1}, {REVIEW % 1} *, {GLOSSARY % 0}, {GLOSSARY % 0} *, {GLOSSARY % 3}, {GLOSSARY % 3} * {{
@@ -44,4 +50,8 @@ CSS = f"""
 {REVIEW % 4} {{ white-space: pre-line; }}
 #review-table [role="gridcell"], #review-table [role="gridcell"] *, #review-table [role="columnheader"],
 #review-table [role="columnheader"] * {{ word-break: normal; overflow-wrap: normal; hyphens: manual; }}
+{COLUMN % (1, 1)} {{ min-width: 2.5em; }}
+{COLUMN % (2, 2)}, {COLUMN % (3, 3)} {{ min-width: 12em; }}
+{COLUMN % (4, 4)} {{ min-width: 7em; }}
+{COLUMN % (5, 5)} {{ min-width: 11em; }}
 """
