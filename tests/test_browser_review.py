@@ -180,3 +180,60 @@ def test_no_table_action_loses_an_edit_and_undo_takes_the_last_one_back(year_url
         page.get_by_role("button", name="Translate", exact=True).click()
         expect(status).to_contain_text(f"1 edit replaced: the Arabic changed, so it was not kept: “{YEAR_AR}” → "
                                        f"“{YEAR_RIGHT}”.", timeout=120_000)
+
+
+@pytest.mark.browser
+def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_url) -> None:
+    from playwright.sync_api import expect
+
+    with support.browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        table = translated(page, year_url)
+        flags = table.get_by_test_id("cell-1-4")
+        expect(flags).to_have_text("• Numbers: 2020 in the Arabic is missing; 2002 is not in the Arabic")
+        assert flags.evaluate("cell => getComputedStyle(cell).whiteSpace") == "pre-line"  # one flag a line
+        where = page.locator("#flag-position")
+        for button in ("#next-flagged", "#previous-flagged", "#next-flagged"):
+            page.locator(button).click()
+            expect(where).to_have_text("Sentence 2: flagged 1 of 1.")
+            expect(table.get_by_test_id("cell-1-2")).to_have_attribute("aria-selected", "true")
+            expect(table.get_by_test_id("cell-1-2")).to_be_in_viewport()
+        expect(page.locator("#review-status")).to_contain_text("5 sentences, 1 to double-check.")
+        edit_cell(table.get_by_test_id("cell-1-2"), YEAR_RIGHT)
+        expect(page.locator("#review-status")).to_contain_text("5 sentences, 0 to double-check.", timeout=60_000)
+        page.locator("#next-flagged").click()
+        expect(where).to_have_text("No flagged sentence left.")
+
+
+NARROWER_THAN_A_WORD = """table => [...table.querySelectorAll('[role=gridcell], [role=columnheader]')].map((cell) => {
+  const style = getComputedStyle(cell);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const words = cell.innerText.replace("\\u22ee", "").split(/\\s+/).filter(Boolean);
+  const longest = Math.max(0, ...words.map((word) => context.measureText(word).width));
+  return [cell.innerText.trim().slice(0, 20), cell.getBoundingClientRect().width, longest];
+}).filter(([, width, longest]) => width < longest)"""
+
+
+@pytest.mark.browser
+def test_on_a_phone_no_cell_is_narrower_than_a_word_and_arabic_reads_right_to_left(year_url) -> None:
+    from playwright.sync_api import expect
+
+    with support.browser() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        table = translated(page, year_url)
+        assert table.evaluate(NARROWER_THAN_A_WORD) == []
+        for cell in (table.get_by_test_id("cell-1-1"), table.get_by_test_id("cell-1-1").locator("span").first):
+            direction, font = cell.evaluate("e => [getComputedStyle(e).direction, getComputedStyle(e).fontFamily]")
+            assert direction == "rtl" and "mono" not in font.lower() and "Naskh" in font
+        page.get_by_text("Glossary: house spellings of names and terms").first.click()
+        glossary = page.locator("#glossary-table")
+        expect(glossary.get_by_test_id("cell-0-0")).to_be_visible()
+        for column in (0, 3):  # Arabic and Arabic house form
+            direction, font = glossary.get_by_test_id(f"cell-0-{column}").evaluate(
+                "e => [getComputedStyle(e).direction, getComputedStyle(e).fontFamily]")
+            assert direction == "rtl" and "mono" not in font.lower()
+        assert glossary.get_by_test_id("cell-0-1").evaluate("e => getComputedStyle(e).direction") == "ltr"
+        artifacts = ROOT / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / "review-phone.png"), full_page=True)

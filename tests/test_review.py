@@ -373,3 +373,11 @@ def test_edit_review_keeps_each_edit_for_undo_and_retranslate_keeps_edits(year_a
     assert text == YEAR_ENGLISH
     with pytest.raises(Exception, match="There is no edit to undo"):
         handlers.undo(service, state)
+
+
+def test_the_paste_tab_says_which_paragraph_it_has_translated(year_app) -> None:
+    from web import handlers
+
+    statuses = [update[5] for update in handlers.run_article(year_app[1], YEAR_ARTICLE, False)]
+    assert statuses[:2] == ["Translating… paragraph 1 of 2 done.", "Translating… paragraph 2 of 2 done."]
+    assert statuses[-1] == "5 sentences, 1 to double-check."

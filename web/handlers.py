@@ -29,6 +29,7 @@ from translate.files import InputProblem
 from translate.formats import parse
 from translate.glossary import Glossary
 from translate.language import language_warnings
+from translate.text import normalize, split_paragraphs
 from translate.translator import Translator
 from web import review
 from web.service import Service
@@ -260,8 +261,11 @@ def _run_article(service: Service, text: str, with_summary: bool, glossary_file:
     warning = " ".join(language_warnings(article))  # mixed languages: said in the status, not refused
     translation = None
     try:
+        paragraphs = len(split_paragraphs(normalize(article, strip_diacritics=translator.strip_diacritics))[0])
         for translation in translator.translate_progressively(article, step_pieces=1):  # by paragraph
-            yield translation.text, review_table(translation), "", "", None, f"Translating… {warning}".strip(), None
+            done = translation.segments[-1].paragraph + 1 if translation.segments else 0
+            progress = f"Translating… paragraph {done} of {paragraphs} done." if paragraphs > 1 else "Translating…"
+            yield translation.text, review_table(translation), "", "", None, f"{progress} {warning}".strip(), None
         summary, note = None, ""
         if with_summary and summarizer is not None:
             yield translation.text, review_table(translation), "", "", None, "Summarising…", None

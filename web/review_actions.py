@@ -40,7 +40,9 @@ CELL = '[role="gridcell"][data-col="%d"]'
 REVIEW, GLOSSARY = "#review-table " + CELL, "#glossary-table " + CELL
 # Header and body cells of the review table's column n (counted from 1), kept at least a word wide, so
 # that a phone scrolls the table sideways instead of breaking "Confidence" or "100" a letter a line.
-COLUMN = '#review-table [role="gridcell"][aria-colindex="%d"], #review-table [role="columnheader"][aria-colindex="%d"]'
+# (A header is a table cell, which min-width does not widen: its content is kept wide instead.)
+COLUMN = ('#review-table [role="gridcell"][aria-colindex="%d"], '
+          '#review-table [role="columnheader"][aria-colindex="%d"] > .cell-wrap')
 
 CSS = f"""
 #review-table [role="gridcell"], #glossary-table [role="gridcell"] {{ font-family: {ARABIC_FONTS}; }}
