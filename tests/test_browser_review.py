@@ -237,3 +237,24 @@ def test_on_a_phone_no_cell_is_narrower_than_a_word_and_arabic_reads_right_to_le
         artifacts = ROOT / "artifacts"
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / "review-phone.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_the_editor_picks_one_of_the_models_alternatives_and_can_undo_it(year_url) -> None:
+    from playwright.sync_api import expect
+
+    with support.browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        table = translated(page, year_url)
+        table.get_by_test_id("cell-1-2").click()
+        page.locator("#show-alternatives").click()
+        choices = page.locator("#alternatives label")
+        expect(choices.first).to_contain_text(f"{YEAR_WRONG}   [• Numbers: ", timeout=60_000)
+        assert choices.count() >= 2
+        other = choices.nth(1).inner_text().split("   [")[0]
+        choices.nth(1).click()
+        page.locator("#use-alternative").click()
+        expect(table.get_by_test_id("cell-1-2")).to_contain_text(other, timeout=60_000)
+        expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
+        page.locator("#undo-edit").click()
+        expect(page.locator("#english-output textarea")).to_have_value(YEAR_ENGLISH, timeout=60_000)

@@ -381,3 +381,37 @@ def test_the_paste_tab_says_which_paragraph_it_has_translated(year_app) -> None:
     statuses = [update[5] for update in handlers.run_article(year_app[1], YEAR_ARTICLE, False)]
     assert statuses[:2] == ["Translating… paragraph 1 of 2 done.", "Translating… paragraph 2 of 2 done."]
     assert statuses[-1] == "5 sentences, 1 to double-check."
+
+
+def test_the_files_tab_lists_a_file_of_another_type_in_its_status(wrong_year_marian, tmp_path) -> None:
+    import support
+    from gradio_client import handle_file
+
+    from translate.config import UPLOAD_TYPES
+    from web.service import Service
+
+    (tmp_path / "story.txt").write_text(YEAR_ARTICLE, encoding="utf-8")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    with support.served(Service(Translator(str(wrong_year_marian), beams=1), None)) as url:
+        _, status = Client(url, verbose=False).predict(
+            [handle_file(str(tmp_path / "story.txt")), handle_file(str(tmp_path / "notes.xlsx"))], False,
+            api_name="/translate_files")
+    assert status == (f"1 of 2 files translated. Problems: notes.xlsx: not translated: the app reads "
+                      f"{', '.join(UPLOAD_TYPES)} files, not '.xlsx'")
+
+
+def test_alternatives_offer_the_models_candidates_and_picking_one_makes_it_the_edit(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    update = handlers.alternatives(service, state, 1)
+    labels, values = zip(*update["choices"], strict=True)
+    assert values[0] == YEAR_WRONG and labels[0].startswith(f"{YEAR_WRONG}   [• Numbers: ")
+    assert len(set(values)) == len(values) >= 2
+    rows = handlers.review_rows(state.session.machine)
+    text, table, _, status, state = handlers.pick_alternative(service, state, rows, 1, values[1])
+    assert table["data"][1][2] == values[1] and table["data"][1][3] == review.EDITED
+    assert values[1] in text and status.endswith("1 edited. Undo can take back 1 edit.")
+    with pytest.raises(Exception, match="Select a sentence"):
+        handlers.alternatives(service, state, None)

@@ -35,6 +35,7 @@ from web import review
 from web.service import Service
 
 NO_SUMMARIES = "Summaries are switched off on this server."
+UNREAD_TYPE = "not translated: the app reads {types} files, not '{suffix}'"
 
 
 @dataclass(frozen=True)
@@ -401,6 +402,10 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
              for name, original in zip(names, originals, strict=True)}
     refused = []
     for path, name in zip(paths, names, strict=True):
+        if Path(name).suffix.lower() not in UPLOAD_TYPES:  # the page takes any file, so that this is said
+            refused.append(Record(input=name, sha256=None, status="failed", reason=UNREAD_TYPE.format(
+                suffix=Path(name).suffix or "none", types=", ".join(UPLOAD_TYPES))))
+            continue
         try:
             data = service.uploads.read(path, max_bytes=FILE_MAX_BYTES)
         except InputProblem as problem:
@@ -447,3 +452,47 @@ def manifest_line(record: Record, names: list[str], originals: list[str]) -> str
     data = json.loads(record.to_json())
     data["uploaded_as"] = originals[names.index(record.input)] if record.input in names else None
     return json.dumps(data, ensure_ascii=False)
+
+
+ALTERNATIVES = 3  # candidates the Paste tab offers for a sentence
+
+
+def selected_row(event: gr.SelectData) -> int | None:
+    """The row of the review table cell the editor selected (None for a header)."""
+    index = event.index
+    return index[0] if isinstance(index, (list, tuple)) and index and index[0] is not None else None
+
+
+def alternatives(service: Service, state: Reviewing | None, row: int | None) -> Any:
+    """The model's candidate translations of the selected sentence (its n-best list, best first), each
+    with its flags in words, as the choices of the Paste tab's alternatives list."""
+    if state is None:
+        raise gr.Error("Translate an article first: alternatives are for a sentence of the review table.")
+    segments = state.session.machine.segments
+    if row is None or not 0 <= row < len(segments):
+        raise gr.Error("Select a sentence in the review table first.")
+    translator, _ = models_for(service, state.glossary)
+    try:
+        (candidates,) = translator.alternatives([segments[row].source], count=ALTERNATIVES)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    choices = [(review.alternative_label(c), c.target) for c in candidates]
+    return gr.update(choices=choices, value=None, label=f"Sentence {row + 1}: the model's candidates", visible=True)
+
+
+def pick_alternative(service: Service, state: Reviewing | None, rows: Any, row: int | None,
+                     english: str | None) -> tuple:
+    """Make the chosen candidate the selected sentence's edit (checked again, undoable as any edit)."""
+    if state is None or row is None:
+        raise gr.Error("Select a sentence in the review table and ask for its alternatives first.")
+    if not english:
+        raise gr.Error("Choose one of the alternatives first.")
+    english_now, _ = review.match_rows(rows, state.session.machine)
+    if not 0 <= row < len(english_now):
+        raise gr.Error("Select a sentence in the review table first.")
+    english_now[row] = english
+    machine = state.session.machine
+    table_now = review.rows(machine)
+    for line, text in zip(table_now, english_now, strict=True):
+        line[review.ENGLISH] = text
+    return edit_review(service, state, table_now)

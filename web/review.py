@@ -192,6 +192,12 @@ def flag_words(segment: Segment) -> str:
     return "\n".join(lines)
 
 
+def alternative_label(candidate: Segment) -> str:
+    """One candidate translation as the alternatives list shows it: the English, then its flags in words."""
+    flags = flag_words(candidate).replace("\n", " ") or "no flags"
+    return f"{candidate.target}   [{flags}]"
+
+
 def rows(current: Translation, machine: Translation | None = None) -> list[list]:
     """One review row per sentence: number, Arabic, English, confidence (0–100, or "edited" for a
     sentence that differs from ``machine``) and the flags with their details."""

@@ -40,10 +40,9 @@ CELL = '[role="gridcell"][data-col="%d"]'
 REVIEW, GLOSSARY = "#review-table " + CELL, "#glossary-table " + CELL
 # Header and body cells of the review table's column n (counted from 1), kept at least a word wide, so
 # that a phone scrolls the table sideways instead of breaking "Confidence" or "100" a letter a line.
-# (A header is a table cell, which min-width does not widen: its content is kept wide instead.)
+# (The table sets each header's width, least and most widths inline: only !important widens it.)
 COLUMN = ('#review-table [role="gridcell"][aria-colindex="%d"], '
-          '#review-table [role="columnheader"][aria-colindex="%d"] > .cell-wrap')
-
+          '#review-table [role="columnheader"][aria-colindex="%d"]')
 CSS = f"""
 #review-table [role="gridcell"], #glossary-table [role="gridcell"] {{ font-family: {ARABIC_FONTS}; }}
 {REVIEW % 1}, {REVIEW % 1} *, {GLOSSARY % 0}, {GLOSSARY % 0} *, {GLOSSARY % 3}, {GLOSSARY % 3} * {{
@@ -52,8 +51,8 @@ CSS = f"""
 {REVIEW % 4} {{ white-space: pre-line; }}
 #review-table [role="gridcell"], #review-table [role="gridcell"] *, #review-table [role="columnheader"],
 #review-table [role="columnheader"] * {{ word-break: normal; overflow-wrap: normal; hyphens: manual; }}
-{COLUMN % (1, 1)} {{ min-width: 2.5em; }}
-{COLUMN % (2, 2)}, {COLUMN % (3, 3)} {{ min-width: 12em; }}
-{COLUMN % (4, 4)} {{ min-width: 7em; }}
-{COLUMN % (5, 5)} {{ min-width: 11em; }}
+{COLUMN % (1, 1)} {{ min-width: 2.5em !important; max-width: none !important; }}
+{COLUMN % (2, 2)}, {COLUMN % (3, 3)} {{ min-width: 12em !important; max-width: none !important; }}
+{COLUMN % (4, 4)} {{ min-width: 7.5em !important; max-width: none !important; }}
+{COLUMN % (5, 5)} {{ min-width: 11em !important; max-width: none !important; }}
 """

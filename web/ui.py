@@ -111,7 +111,11 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             next_flag.click(None, None, None, js=review_actions.step_js(1))
             with gr.Row():
                 undo = gr.Button("Undo last edit", elem_id="undo-edit")
+                ask = gr.Button("Alternatives for the selected sentence", elem_id="show-alternatives")
+                pick = gr.Button("Use the chosen alternative", elem_id="use-alternative")
                 regenerate = gr.Button("Regenerate summaries", interactive=service.summarizer is not None)
+            candidates = gr.Radio([], label="Select a sentence in the table, then ask for its alternatives",
+                                  elem_id="alternatives", interactive=True)
             downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False,
                                 elem_id="downloads")
             session = gr.State(None)
@@ -130,6 +134,11 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             table.input(bound(handlers.edit_review, service), [session, table], edits,
                         api_visibility="private", concurrency_id="review")
             undo.click(bound(handlers.undo, service), session, edits, api_visibility="private", concurrency_id="review")
+            row = gr.State(None)  # the row of the review table's selected cell
+            table.select(handlers.selected_row, None, row, api_visibility="private", queue=False)
+            ask.click(turn(handlers.alternatives), [session, row], candidates, api_visibility="private", **shared)
+            pick.click(bound(handlers.pick_alternative, service), [session, table, row, candidates], edits,
+                       api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
                              [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared)
             review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
@@ -141,7 +150,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
         with gr.Tab("Files"):
             uploads = gr.File(label=f"Arabic files ({', '.join(UPLOAD_TYPES)}; up to {FILE_MAX_BYTES // 2**20} MB and "
                                     f"{FILE_MAX_CHARS:,} characters of text each)",
-                              file_count="multiple", file_types=list(UPLOAD_TYPES), elem_id="uploads")
+                              file_count="multiple", elem_id="uploads")  # other types: refused in the status
             files_summary = gr.Checkbox(value=service.summarizer is not None, label="Write summaries")
             with gr.Accordion("Glossary: house spellings of names and terms", open=False):
                 files_glossary = gr.File(label="Glossary file (.tsv or .csv; joins the server's glossary)",
