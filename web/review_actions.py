@@ -44,7 +44,8 @@ REVIEW, GLOSSARY = "#review-table " + CELL, "#glossary-table " + CELL
 COLUMN = ('#review-table [role="gridcell"][aria-colindex="%d"], '
           '#review-table [role="columnheader"][aria-colindex="%d"]')
 CSS = f"""
-#review-table [role="gridcell"], #glossary-table [role="gridcell"] {{ font-family: {ARABIC_FONTS}; }}
+#review-table [role="gridcell"], #glossary-table [role="gridcell"], #review-table [role="columnheader"] *,
+#glossary-table [role="columnheader"] * {{ font-family: {ARABIC_FONTS}; }}
 {REVIEW % 1}, {REVIEW % 1} *, {GLOSSARY % 0}, {GLOSSARY % 0} *, {GLOSSARY % 3}, {GLOSSARY % 3} * {{
   direction: rtl; text-align: right; unicode-bidi: plaintext;
 }}
