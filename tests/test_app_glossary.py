@@ -88,7 +88,7 @@ def test_a_table_row_gives_the_house_form_for_this_article(client) -> None:
                                                   "He said the talks were good.",
                                                   "A U.N. spokesman called Kim Jong Un's visit important.",
                                                   "Heavy rain fell on the city."]
-    assert flags(review) == ["", f"{GLOSSARY}: Kim Jong Un missing", "", ""]  # the second sentence drops the name
+    assert flags(review) == ["", "• Glossary: Kim Jong Un missing", "", ""]  # the second sentence drops the name
     assert client.predict(ARTICLE, False, api_name="/article")[0] == MACHINE  # for that article only
 
 
@@ -96,7 +96,7 @@ def test_an_uploaded_glossary_file_gives_the_house_forms(client, house_file) -> 
     upload = handle_file(str(house_file))
     english, review, *_ = client.predict(ARTICLE, False, glossary_file=upload, api_name="/article")
     assert english == HOUSE
-    assert flags(review) == ["", f"{GLOSSARY}: Kim Jong Un missing", "", ""]
+    assert flags(review) == ["", "• Glossary: Kim Jong Un missing", "", ""]
 
 
 def test_the_files_tab_takes_a_glossary_file_for_its_files(client, house_file, tmp_path) -> None:
@@ -218,7 +218,7 @@ def test_edits_in_the_table_are_checked_with_the_glossary_the_article_was_transl
     assert status == "4 sentences, 0 to double-check. 1 edited."
     rows[1][2] = "Kim Jong-un said the talks were good."
     _, review, files, status = handlers.apply_edits(service, state, rows)
-    assert flags(review) == ["", f"{GLOSSARY}: Kim Jong Un missing", "", ""]
+    assert flags(review) == ["", "• Glossary: Kim Jong Un missing", "", ""]
     data = json.loads(Path(next(f for f in files if f.endswith(".json"))).read_text("utf-8"))
     assert data["signature"]["translation"]["glossary"] == state.glossary.digest
 

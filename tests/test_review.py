@@ -302,3 +302,116 @@ def test_review_endpoint_refuses_rows_of_another_article(year_app) -> None:
         client.predict(YEAR_ARTICLE, rows[:4], api_name="/review")
     with pytest.raises(Exception, match="The input is empty"):
         client.predict("", rows, api_name="/review")
+
+
+def test_flag_words_name_each_flag_in_words_on_its_own_bulleted_line() -> None:
+    details = {"numbers": "2020 in the Arabic is missing", "length": "ratio 0.3"}
+    item = Segment("س", "t", 0, -0.1, ("numbers", "length", "low_confidence"), details)
+    assert review.flag_words(item) == "• Numbers: 2020 in the Arabic is missing\n• Length: ratio 0.3\n• Low confidence"
+
+
+def test_the_review_table_shows_flags_in_words_and_the_api_rows_keep_their_names(session) -> None:
+    data = review.table(MACHINE)["data"]
+    assert data[1][4] == f"• Numbers: {MACHINE.segments[1].details['numbers']}"
+    assert review.rows(MACHINE)[1][4].startswith("numbers: ")
+
+
+@pytest.mark.parametrize(
+    ("new_article", "expected", "lost"),
+    [
+        # the same article: every edit kept
+        ([P[0][0], YEAR_AR, P[1][0], P[4][0]], [P[0][1], YEAR_RIGHT, "He added more.", P[4][1]], []),
+        # a sentence added before the edited ones: each edit follows its Arabic
+        ([P[6][0], P[0][0], YEAR_AR, P[1][0], P[4][0]], [P[6][1], P[0][1], YEAR_RIGHT, "He added more.", P[4][1]],
+         []),
+        # the edited year sentence removed: its edit is reported, the other kept
+        ([P[0][0], P[1][0], P[4][0]], [P[0][1], "He added more.", P[4][1]], [f"“{YEAR_AR}” → “{YEAR_RIGHT}”"]),
+    ],
+    ids=["same-article", "sentence-added", "edited-sentence-removed"],
+)
+def test_carry_edits_keeps_the_edits_of_sentences_whose_arabic_did_not_change(new_article, expected, lost) -> None:
+    edits = english((1, YEAR_RIGHT), (2, "He added   more."))
+    targets = {a: e for a, e in [*P, (YEAR_AR, YEAR_WRONG)]}
+    machine = Translation("", tuple(segment(a, targets[a], 0) for a in new_article))
+    carried, dropped = review.carry_edits(MACHINE, edits, machine)
+    assert [review.tidy(t) for t in carried] == expected
+    assert dropped == lost
+
+
+def test_carry_edits_gives_repeated_sentences_their_edits_in_turn() -> None:
+    previous = Translation("", (segment(P[0][0], P[0][1], 0), segment(P[0][0], P[0][1], 1)))
+    carried, lost = review.carry_edits(previous, ["First.", P[0][1]], previous)
+    assert (carried, lost) == (["First.", P[0][1]], [])
+
+
+def test_edit_review_keeps_each_edit_for_undo_and_retranslate_keeps_edits(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    rows = [list(row) for row in handlers.review_rows(state.session.machine)]
+    rows[1][2] = YEAR_RIGHT
+    text, _, _, status, state = handlers.edit_review(service, state, rows)
+    assert YEAR_RIGHT in text and status.endswith("1 edited. Undo can take back 1 edit.")
+    rows[0][2] = "First."
+    text, _, _, status, state = handlers.edit_review(service, state, rows)
+    assert text.startswith("First. " + YEAR_RIGHT) and "2 edited." in status
+    _, _, _, status, same = handlers.edit_review(service, state, [*rows, ["", "", "Added.", "", ""]])
+    assert same.history == state.history and "1 row that is not a sentence of the article left out" in status
+
+    text, _, _, status, state = handlers.undo(service, state)
+    assert text.startswith(f"{YEAR_PAIRS[0][1]} {YEAR_RIGHT}") and status.startswith("5 sentences, 0 to double-check. "
+                                                                                      "1 edited. Edit undone.")
+    rows[0][2] = YEAR_PAIRS[0][1]
+    *_, kept = list(handlers.retranslate(service, YEAR_ARTICLE, False, None, None, state, rows))[-1]
+    assert kept.now()[1] == YEAR_RIGHT and "1 edit kept from before." in list(handlers.retranslate(
+        service, YEAR_ARTICLE, False, None, None, state, rows))[-1][5]
+    *_, status, _ = list(handlers.retranslate(service, YEAR_ARTICLE.replace(f" {YEAR_AR}", ""), False, None, None,
+                                              state, rows))[-1]
+    assert f"1 edit replaced: the Arabic changed, so it was not kept: “{YEAR_AR}” → “{YEAR_RIGHT}”." in status
+    text, *_, state = handlers.undo(service, state)
+    assert text == YEAR_ENGLISH
+    with pytest.raises(Exception, match="There is no edit to undo"):
+        handlers.undo(service, state)
+
+
+def test_the_paste_tab_says_which_paragraph_it_has_translated(year_app) -> None:
+    from web import handlers
+
+    statuses = [update[5] for update in handlers.run_article(year_app[1], YEAR_ARTICLE, False)]
+    assert statuses[:2] == ["Translating… paragraph 1 of 2 done.", "Translating… paragraph 2 of 2 done."]
+    assert statuses[-1] == "5 sentences, 1 to double-check."
+
+
+def test_the_files_tab_lists_a_file_of_another_type_in_its_status(wrong_year_marian, tmp_path) -> None:
+    import support
+    from gradio_client import handle_file
+
+    from translate.config import UPLOAD_TYPES
+    from web.service import Service
+
+    (tmp_path / "story.txt").write_text(YEAR_ARTICLE, encoding="utf-8")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    with support.served(Service(Translator(str(wrong_year_marian), beams=1), None)) as url:
+        _, status = Client(url, verbose=False).predict(
+            [handle_file(str(tmp_path / "story.txt")), handle_file(str(tmp_path / "notes.xlsx"))], False,
+            api_name="/translate_files")
+    assert status == (f"1 of 2 files translated. Problems: notes.xlsx: not translated: the app reads "
+                      f"{', '.join(UPLOAD_TYPES)} files, not '.xlsx'")
+
+
+def test_alternatives_offer_the_models_candidates_and_picking_one_makes_it_the_edit(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    update = handlers.alternatives(service, state, 1)
+    labels, values = zip(*update["choices"], strict=True)
+    assert values[0] == YEAR_WRONG and labels[0].startswith(f"{YEAR_WRONG}   [• Numbers: ")
+    assert len(set(values)) == len(values) >= 2
+    rows = handlers.review_rows(state.session.machine)
+    text, table, _, status, state = handlers.pick_alternative(service, state, rows, 1, values[1])
+    assert table["data"][1][2] == values[1] and table["data"][1][3] == review.EDITED
+    assert values[1] in text and status.endswith("1 edited. Undo can take back 1 edit.")
+    with pytest.raises(Exception, match="Select a sentence"):
+        handlers.alternatives(service, state, None)

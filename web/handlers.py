@@ -29,11 +29,13 @@ from translate.files import InputProblem
 from translate.formats import parse
 from translate.glossary import Glossary
 from translate.language import language_warnings
+from translate.text import normalize, split_paragraphs
 from translate.translator import Translator
 from web import review
 from web.service import Service
 
 NO_SUMMARIES = "Summaries are switched off on this server."
+UNREAD_TYPE = "not translated: the app reads {types} files, not '{suffix}'"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,15 @@ class Reviewing:
 
     session: review.Session
     glossary: Glossary | None = None
+    english: tuple[str, ...] | None = None  # the English of each sentence now (None: the machine's)
+    history: tuple[tuple[str, ...], ...] = ()  # the English before each edit, the last edit last
+
+    def now(self) -> tuple[str, ...]:
+        """The English of each sentence as the editor last left it."""
+        return self.english if self.english is not None else tuple(s.target for s in self.session.machine.segments)
+
+
+UNDO_DEPTH = 50  # edits the Paste tab can undo, the latest first
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -179,13 +190,18 @@ def upload_problem(name: str, data: bytes) -> str | None:
 def current_of(state: Reviewing | None, rows: Any) -> Translation:
     """The translation with the English of the review table ``rows``, edited sentences checked again
     (with the request's glossary)."""
+    return current_and_note(state, rows)[0]
+
+
+def current_and_note(state: Reviewing | None, rows: Any) -> tuple[Translation, str]:
+    """:func:`current_of`, and what was put back in a table whose rows were added or deleted ("" if none)."""
     if state is None:
         raise gr.Error("Translate an article first: the review table belongs to a translation.")
     english, note = review.match_rows(rows, state.session.machine)  # rows added or deleted in the browser
     if note:
         gr.Warning(note)
     try:
-        return review.edit(state.session, english, glossary=state.glossary)
+        return review.edit(state.session, english, glossary=state.glossary), note
     except TranslateError as error:
         raise gr.Error(str(error)) from None
 
@@ -220,6 +236,26 @@ def run_article(service: Service, text: str, with_summary: bool, glossary_file: 
     """The paste tab: stream the translation paragraph by paragraph, then add the summaries. An optional
     glossary file (.tsv or .csv) and glossary table rows (Arabic, English, English variants, Arabic
     house form, note) join the server's glossary for this article."""
+    yield from _run_article(service, text, with_summary, glossary_file, glossary_rows)
+
+
+def retranslate(service: Service, text: str, with_summary: bool, glossary_file: str | None = None,
+                glossary_rows: Any = None, state: Reviewing | None = None, rows: Any = None) -> Iterator[tuple]:
+    """The Paste tab's Translate button: :func:`run_article`, keeping the editor's edits of the review
+    under way (``state`` and its table ``rows``) for every sentence whose Arabic did not change; edits
+    that found no sentence are listed in the status, so that none is lost unseen."""
+    previous = None
+    if state is not None:
+        english, _ = review.match_rows(rows, state.session.machine)
+        if any(review.tidy(t) != s.target for t, s in zip(english, state.session.machine.segments, strict=True)):
+            previous = (state.session.machine, english)
+    yield from _run_article(service, text, with_summary, glossary_file, glossary_rows, previous)
+
+
+def _run_article(service: Service, text: str, with_summary: bool, glossary_file: Any, glossary_rows: Any,
+                 previous: tuple[Translation, list[str]] | None = None) -> Iterator[tuple]:
+    """The run of :func:`run_article`, with the edits of an earlier review (``previous``: its machine
+    translation and English) carried to the new translation (see :func:`web.review.carry_edits`)."""
     article = checked(service, text)
     glossary = request_glossary(service, glossary_file, glossary_rows)  # a bad glossary: nothing translated
     translator, summarizer = models_for(service, glossary)
@@ -228,8 +264,11 @@ def run_article(service: Service, text: str, with_summary: bool, glossary_file: 
         gr.Warning(notice)
     translation = None
     try:
+        paragraphs = len(split_paragraphs(normalize(article, strip_diacritics=translator.strip_diacritics))[0])
         for translation in translator.translate_progressively(article, step_pieces=1):  # by paragraph
-            yield translation.text, review_table(translation), "", "", None, f"Translating… {warning}".strip(), None
+            done = translation.segments[-1].paragraph + 1 if translation.segments else 0
+            progress = f"Translating… paragraph {done} of {paragraphs} done." if paragraphs > 1 else "Translating…"
+            yield translation.text, review_table(translation), "", "", None, f"{progress} {warning}".strip(), None
         summary, note = None, ""
         if with_summary and summarizer is not None:
             yield translation.text, review_table(translation), "", "", None, "Summarising…", None
@@ -242,10 +281,22 @@ def run_article(service: Service, text: str, with_summary: bool, glossary_file: 
                                        strip_diacritics=translator.strip_diacritics)
     except TranslateError as error:
         raise gr.Error(str(error)) from None
-    state = Reviewing(session, glossary)
-    yield (translation.text, review_table(translation), summary["english"] if summary else "",
-           summary["arabic"] if summary else "", export_files(service, state, translation),
-           review.status(translation, translation, summary, f"{warning} {note}".strip()), state)
+    state, current, kept = Reviewing(session, glossary), translation, ""
+    if previous is not None:
+        english, lost = review.carry_edits(*previous, translation)
+        try:
+            current = review.edit(session, english, glossary=glossary)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+        state = replace(state, english=tuple(english))
+        carried = len(review.edited(translation, current))
+        kept = f"{carried} edit{'s' if carried != 1 else ''} kept from before." if carried else ""
+        if lost:
+            kept += (f" {len(lost)} edit{'s' if len(lost) > 1 else ''} replaced: the Arabic changed, so "
+                     f"{'they were' if len(lost) > 1 else 'it was'} not kept: " + "; ".join(lost) + ".")
+    yield (current.text, review_table(current, translation), summary["english"] if summary else "",
+           summary["arabic"] if summary else "", export_files(service, state, current),
+           review.status(translation, current, summary, f"{warning} {note} {kept}".strip()), state)
 
 
 def apply_edits(service: Service, state: Reviewing | None, rows: Any) -> tuple:
@@ -255,6 +306,44 @@ def apply_edits(service: Service, state: Reviewing | None, rows: Any) -> tuple:
     machine = state.session.machine
     return (current.text, review_table(current, machine), export_files(service, state, current),
             review.status(machine, current, state.session.summary))
+
+
+def edit_review(service: Service, state: Reviewing | None, rows: Any) -> tuple:
+    """The Paste tab's edit: :func:`apply_edits`, with the English before the edit kept for Undo and
+    the status saying what was put back in a table whose rows were added or deleted; returns the new
+    state last."""
+    current, note = current_and_note(state, rows)
+    machine = state.session.machine
+    english = tuple(s.target for s in current.segments)
+    if english != tuple(review.tidy(t) for t in state.now()):
+        state = replace(state, english=english, history=(*state.history, state.now())[-UNDO_DEPTH:])
+    return (current.text, review_table(current, machine), export_files(service, state, current),
+            review.status(machine, current, state.session.summary, f"{note} {undo_note(state)}".strip()), state)
+
+
+def undo_note(state: Reviewing) -> str:
+    """How many edits Undo can take back."""
+    return f"Undo can take back {len(state.history)} edit{'s' if len(state.history) != 1 else ''}." \
+        if state.history else ""
+
+
+def undo(service: Service, state: Reviewing | None) -> tuple:
+    """Take back the last edit in the review table: the English, the table, the downloads and the
+    status as they were before it."""
+    if state is None:
+        raise gr.Error("Translate an article first: there is nothing to undo.")
+    if not state.history:
+        raise gr.Error("There is no edit to undo.")
+    english = state.history[-1]
+    state = replace(state, english=english, history=state.history[:-1])
+    machine = state.session.machine
+    try:
+        current = review.edit(state.session, english, glossary=state.glossary)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    return (current.text, review_table(current, machine), export_files(service, state, current),
+            review.status(machine, current, state.session.summary, f"Edit undone. {undo_note(state)}".strip()),
+            state)
 
 
 def regenerate_summaries(service: Service, state: Reviewing | None, rows: Any) -> tuple:
@@ -315,6 +404,10 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
              for name, original in zip(names, originals, strict=True)}
     refused = []
     for path, name in zip(paths, names, strict=True):
+        if Path(name).suffix.lower() not in UPLOAD_TYPES:  # the page takes any file, so that this is said
+            refused.append(Record(input=name, sha256=None, status="failed", reason=UNREAD_TYPE.format(
+                suffix=Path(name).suffix or "none", types=", ".join(UPLOAD_TYPES))))
+            continue
         try:
             data = service.uploads.read(path, max_bytes=FILE_MAX_BYTES)
         except InputProblem as problem:
@@ -361,3 +454,47 @@ def manifest_line(record: Record, names: list[str], originals: list[str]) -> str
     data = json.loads(record.to_json())
     data["uploaded_as"] = originals[names.index(record.input)] if record.input in names else None
     return json.dumps(data, ensure_ascii=False)
+
+
+ALTERNATIVES = 3  # candidates the Paste tab offers for a sentence
+
+
+def selected_row(event: gr.SelectData) -> int | None:
+    """The row of the review table cell the editor selected (None for a header)."""
+    index = event.index
+    return index[0] if isinstance(index, (list, tuple)) and index and index[0] is not None else None
+
+
+def alternatives(service: Service, state: Reviewing | None, row: int | None) -> Any:
+    """The model's candidate translations of the selected sentence (its n-best list, best first), each
+    with its flags in words, as the choices of the Paste tab's alternatives list."""
+    if state is None:
+        raise gr.Error("Translate an article first: alternatives are for a sentence of the review table.")
+    segments = state.session.machine.segments
+    if row is None or not 0 <= row < len(segments):
+        raise gr.Error("Select a sentence in the review table first.")
+    translator, _ = models_for(service, state.glossary)
+    try:
+        (candidates,) = translator.alternatives([segments[row].source], count=ALTERNATIVES)
+    except TranslateError as error:
+        raise gr.Error(str(error)) from None
+    choices = [(review.alternative_label(c), c.target) for c in candidates]
+    return gr.update(choices=choices, value=None, label=f"Sentence {row + 1}: the model's candidates", visible=True)
+
+
+def pick_alternative(service: Service, state: Reviewing | None, rows: Any, row: int | None,
+                     english: str | None) -> tuple:
+    """Make the chosen candidate the selected sentence's edit (checked again, undoable as any edit)."""
+    if state is None or row is None:
+        raise gr.Error("Select a sentence in the review table and ask for its alternatives first.")
+    if not english:
+        raise gr.Error("Choose one of the alternatives first.")
+    english_now, _ = review.match_rows(rows, state.session.machine)
+    if not 0 <= row < len(english_now):
+        raise gr.Error("Select a sentence in the review table first.")
+    english_now[row] = english
+    machine = state.session.machine
+    table_now = review.rows(machine)
+    for line, text in zip(table_now, english_now, strict=True):
+        line[review.ENGLISH] = text
+    return edit_review(service, state, table_now)

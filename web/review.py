@@ -103,6 +103,24 @@ def match_rows(rows: Any, machine: Translation) -> tuple[list[str], str]:
     return english, note
 
 
+def carry_edits(previous: Translation, english: Sequence[str], machine: Translation) -> tuple[list[str], list[str]]:
+    """The English of each sentence of a new translation ``machine``, keeping the editor's edits of an
+    earlier review (``english`` beside ``previous``, the machine translation it was made on) for every
+    sentence whose Arabic did not change: sentences are matched by their normalised Arabic, in order
+    (a repeated sentence takes its edits in turn). Also returns the edits that found no sentence,
+    each as ``"<Arabic>" → "<English>"``, so that the editor can be told what was replaced."""
+    waiting: dict[str, list[str]] = {}
+    for segment, text in zip(previous.segments, english, strict=True):
+        if tidy(text) != segment.target:
+            waiting.setdefault(normalize(segment.source), []).append(text)
+    out = []
+    for segment in machine.segments:
+        kept = waiting.get(normalize(segment.source))
+        out.append(kept.pop(0) if kept else segment.target)
+    lost = [f"“{source}” → “{tidy(text)}”" for source, texts in waiting.items() for text in texts]
+    return out, lost
+
+
 def tidy(english: str) -> str:
     """One edited sentence on one line, with single spaces (a table cell cannot break a paragraph)."""
     return " ".join(english.split())
@@ -152,9 +170,32 @@ def edited(machine: Translation, current: Translation) -> list[int]:
 
 
 def flag_text(segment: Segment) -> str:
-    """Each flag with what is wrong, one per line: ``numbers: 2020 in the Arabic is missing; …``."""
+    """Each flag with what is wrong, one per line: ``numbers: 2020 in the Arabic is missing; …`` (the API's rows)."""
     return "\n".join(f"{flag}: {segment.details[flag]}" if segment.details.get(flag) else flag
                      for flag in segment.flags)
+
+
+FLAG_WORDS = {"numbers": "Numbers", "dates": "Dates", "converted": "Converted date", "untranslated": "Untranslated",
+              "length": "Length", "repetition": "Repeated words", "truncated": "Cut short",
+              "low_confidence": "Low confidence", "glossary": "Glossary"}
+FLAG_MARK = "• "  # starts each flag's line, so that flags stay apart even where a cell runs lines together
+
+
+def flag_words(segment: Segment) -> str:
+    """The flags as the review table shows them: in words, one per line, each after a bullet
+    (``• Numbers: 2020 in the Arabic is missing``)."""
+    lines = []
+    for flag in segment.flags:
+        name = FLAG_WORDS.get(flag, flag.replace("_", " ").capitalize())
+        detail = segment.details.get(flag)
+        lines.append(f"{FLAG_MARK}{name}: {detail}" if detail else f"{FLAG_MARK}{name}")
+    return "\n".join(lines)
+
+
+def alternative_label(candidate: Segment) -> str:
+    """One candidate translation as the alternatives list shows it: the English, then its flags in words."""
+    flags = flag_words(candidate).replace("\n", " ") or "no flags"
+    return f"{candidate.target}   [{flags}]"
 
 
 def rows(current: Translation, machine: Translation | None = None) -> list[list]:
@@ -167,7 +208,7 @@ def rows(current: Translation, machine: Translation | None = None) -> list[list]
 
 def table(current: Translation, machine: Translation | None = None) -> dict[str, Any]:
     """The review table for the app: its rows, flagged rows highlighted, edited rows tinted."""
-    data = rows(current, machine)
+    data = [[*row[:4], flag_words(s)] for row, s in zip(rows(current, machine), current.segments, strict=True)]
     changed = set(edited(machine, current)) if machine is not None else set()
     styling = []
     for i, s in enumerate(current.segments):

@@ -13,7 +13,7 @@ import gradio as gr
 from translate import TranslateError
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_BYTES, FILE_MAX_CHARS, QUEUE_SIZE, UPLOAD_TYPES
 from translate.glossary import COLUMNS
-from web import handlers, review
+from web import handlers, review, review_actions
 from web.service import Service
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "article_ar.txt"
@@ -21,7 +21,7 @@ GLOSSARY_TYPES = (".tsv", ".csv")  # what Glossary.load reads: .csv comma-separa
 GLOSSARY_ROWS = 3  # empty rows the Paste tab's glossary table starts with
 CSS = """
 .review-note { font-size: 0.9em; }
-"""
+""" + review_actions.CSS
 
 
 def taking_turns(service: Service, handler: Callable) -> Callable:
@@ -97,12 +97,25 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                 summary_en = gr.Textbox(label="Summary (English)", lines=3, buttons=["copy"], elem_id="summary-en")
                 summary_ar = gr.Textbox(label="الملخص (Arabic summary)", lines=3, rtl=True, buttons=["copy"],
                                         elem_id="summary-ar")
+            # Columns are fixed (no column actions in the cell menu); rows added or deleted there are undone.
             table = gr.Dataframe(headers=list(review.HEADERS), wrap=True, interactive=True, type="array",
-                                 static_columns=[0, 1, 3, 4], elem_id="review-table",
+                                 static_columns=[0, 1, 3, 4], column_count=(len(review.HEADERS), "fixed"),
+                                 elem_id="review-table", max_height=100_000,
                                  label="Review: flagged sentences are highlighted; edit the English to correct it",
                                  column_widths=["4%", "33%", "33%", "8%", "22%"])
             with gr.Row():
+                previous_flag = gr.Button("Previous flagged", elem_id="previous-flagged", size="sm")
+                next_flag = gr.Button("Next flagged", elem_id="next-flagged", size="sm")
+                gr.HTML(f'<span id="{review_actions.FLAG_POSITION_ID}" class="review-note"></span>')
+            previous_flag.click(None, None, None, js=review_actions.step_js(-1))
+            next_flag.click(None, None, None, js=review_actions.step_js(1))
+            with gr.Row():
+                undo = gr.Button("Undo last edit", elem_id="undo-edit")
+                ask = gr.Button("Alternatives for the selected sentence", elem_id="show-alternatives")
+                pick = gr.Button("Use the chosen alternative", elem_id="use-alternative")
                 regenerate = gr.Button("Regenerate summaries", interactive=service.summarizer is not None)
+            candidates = gr.Radio([], label="Select a sentence in the table, then ask for its alternatives",
+                                  elem_id="alternatives", interactive=True)
             downloads = gr.File(label="Download (.txt, .docx, .json)", file_count="multiple", interactive=False,
                                 elem_id="downloads")
             session = gr.State(None)
@@ -112,11 +125,20 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             # meanwhile is overwritten by the next update; it opens again when the run ends, even on an error.
             locked = button.click(lambda: gr.update(interactive=False), None, table, api_visibility="private",
                                   queue=False)
-            run = locked.then(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
-                              api_name="article", **shared)
+            run = locked.then(turn(handlers.retranslate), [arabic, with_summary, *glossary, session, table], outputs,
+                              api_visibility="private", **shared)  # keeps the edits of unchanged sentences
             run.then(lambda: gr.update(interactive=True), None, table, api_visibility="private", queue=False)
-            table.input(bound(handlers.apply_edits, service), [session, table], [english, table, downloads, status],
+            gr.Button(visible=False).click(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
+                                           api_name="article", **shared)
+            edits = [english, table, downloads, status, session]
+            table.input(bound(handlers.edit_review, service), [session, table], edits,
                         api_visibility="private", concurrency_id="review")
+            undo.click(bound(handlers.undo, service), session, edits, api_visibility="private", concurrency_id="review")
+            row = gr.State(None)  # the row of the review table's selected cell
+            table.select(handlers.selected_row, None, row, api_visibility="private", queue=False)
+            ask.click(turn(handlers.alternatives), [session, row], candidates, api_visibility="private", **shared)
+            pick.click(bound(handlers.pick_alternative, service), [session, table, row, candidates], edits,
+                       api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
                              [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared)
             review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
@@ -128,7 +150,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
         with gr.Tab("Files"):
             uploads = gr.File(label=f"Arabic files ({', '.join(UPLOAD_TYPES)}; up to {FILE_MAX_BYTES // 2**20} MB and "
                                     f"{FILE_MAX_CHARS:,} characters of text each)",
-                              file_count="multiple", file_types=list(UPLOAD_TYPES), elem_id="uploads")
+                              file_count="multiple", elem_id="uploads")  # other types: refused in the status
             files_summary = gr.Checkbox(value=service.summarizer is not None, label="Write summaries")
             with gr.Accordion("Glossary: house spellings of names and terms", open=False):
                 files_glossary = gr.File(label="Glossary file (.tsv or .csv; joins the server's glossary)",
