@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import socket
 import sys
 
 from translate.config import add_arguments, config_from_parser, cors_origins, public_url, setting
@@ -29,6 +30,19 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, help="port [KHABAR_PORT, default 7860]")
     server.add_argument("--no-ui", action="store_true", help="serve the HTTP API only, without the web app")
     return parser
+
+
+def check_listen(host: str, port: int) -> None:
+    """Raise :class:`TranslateError` when ``host:port`` cannot be listened on now (in use, or not an
+    address of this machine), so that the app says so before it loads any model."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as error:
+        raise TranslateError(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from None
 
 
 def announce(url: str) -> None:
@@ -50,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         public_url()  # a bad KHABAR_PUBLIC_URL stops the app here, in one line
         cors_origins()  # so does a bad KHABAR_CORS_ORIGINS
         host, port = setting("host", args.host, "127.0.0.1"), setting("port", args.port, 7860)
+        check_listen(host, port)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -3,7 +3,8 @@ the memorising models, byte for byte, signatures included, compared with the fil
 ``tests/data/golden/``.
 
 Only what truly varies between runs is normalised: the temporary folders and the tiny models' folders
-(each replaced by a name) and the models' revisions (checked against the folders first, then named). The
+(each replaced by a name), the models' revisions (checked against the folders first, then named) and the
+manifest's ``settings`` digests, which hash those folders' paths. The
 golden files belong to the tiny models' builders (``translate/testing.py``): when a builder changes
 on purpose, write them again with ``KHABAR_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and
 read the diff (only scores may move; text, flags and the rest of every signature must not).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import runpy
 import sys
 from pathlib import Path
@@ -58,7 +60,7 @@ class Normaliser:
     def __call__(self, text: str) -> str:
         for old, new in self.replacements:
             text = text.replace(old, new)
-        return text
+        return re.sub(r'"settings": "[0-9a-f]{16}"', '"settings": "<settings digest>"', text)
 
 
 def compare(outputs: dict[str, str]) -> None:

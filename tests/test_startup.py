@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -58,10 +59,11 @@ def test_help_answers_without_the_heavy_libraries() -> None:
     [({"KHABAR_AUTH": ":"}, 2, "error: KHABAR_AUTH must be user:password"),
      ({"KHABAR_PUBLIC_URL": "evil.example/x"}, 2, "error: KHABAR_PUBLIC_URL must be an http(s) address"),
      ({"KHABAR_PORT": "eighty"}, 2, "error: KHABAR_PORT='eighty' is not a valid int."),
+     ({"KHABAR_HOST": "192.0.2.1"}, 2, "error: Cannot listen on 192.0.2.1:7860: Cannot assign requested address."),
      ({"KHABAR_BEAMS": "0"}, 2, "app.py: error: The number of beams must be 1 or more."),
      ({"KHABAR_MODEL": "./no-such-folder"}, 1, "error: There is no model folder at './no-such-folder' "
                                                "(--model or KHABAR_MODEL)")],
-    ids=["auth", "public-url", "port", "beams", "model-folder"],
+    ids=["auth", "public-url", "port", "host", "beams", "model-folder"],
 )
 def test_a_bad_setting_is_one_line_before_the_heavy_libraries(tmp_path, env: dict[str, str], code: int,
                                                               message: str) -> None:
@@ -71,6 +73,18 @@ def test_a_bad_setting_is_one_line_before_the_heavy_libraries(tmp_path, env: dic
     assert len([line for line in lines if "error" in line]) == 1, lines
     assert not imported & {"torch", "gradio", "ctranslate2"}, imported
     assert ours(tmp_path) == []
+
+
+def test_a_port_in_use_is_said_before_the_models_load(random_marian, tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        returncode, lines, imported = run_app("--model", str(random_marian), "--port", str(port),
+                                              env={"TMPDIR": str(tmp_path)})
+    assert returncode == 2
+    assert lines == [f"error: Cannot listen on 127.0.0.1:{port}: Address already in use."]
+    assert not imported & {"torch", "gradio", "ctranslate2"}, imported
 
 
 @pytest.mark.parametrize("broken", ["--model", "--summary-model"])
