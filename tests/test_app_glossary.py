@@ -251,7 +251,7 @@ def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served
         page.get_by_role("button", name="Translate", exact=True).click()
         expect(page.locator("#english-output textarea")).to_have_value(WITH_KIM, timeout=120_000)
         review = page.locator("#review-table")
-        expect(review.get_by_test_id("cell-1-4")).to_have_text(f"{GLOSSARY}: Kim Jong Un missing", timeout=60_000)
+        expect(review.get_by_test_id("cell-1-4")).to_have_text("• Glossary: Kim Jong Un missing", timeout=60_000)
         edit_cell(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
         expect(review.get_by_test_id("cell-1-4")).to_have_text("", timeout=60_000)
         expect(page.locator("#review-status")).to_contain_text("4 sentences, 0 to double-check. 1 edited.")
