@@ -209,3 +209,17 @@ def test_the_app_says_each_warning_once(memorised_marian, perturbed) -> None:
         assert service.unsaid_notices() == []  # and no page after it
     finally:
         service.close()
+
+
+def test_a_verdict_is_kept_for_the_machine_and_read_back(memorised_marian, perturbed, monkeypatch) -> None:
+    perturbed("int8")
+    first = Translator(str(memorised_marian), engine="ctranslate2", beams=1)
+    first.translate(ARTICLE)
+    monkeypatch.setattr(canary, "score", lambda *args: pytest.fail("the canary was scored again on this machine"))
+    again = Translator(str(memorised_marian), engine="ctranslate2", beams=1, threads=1)  # another engine, same machine
+    again.translate(ARTICLE)
+    assert again.signature()["compute_check"] == first.signature()["compute_check"]
+    assert again.signature()["compute_type"] == "float32"
+    monkeypatch.setattr(canary, "cpu_summary", lambda: "another CPU")  # another machine scores for itself
+    with pytest.raises(pytest.fail.Exception, match="scored again"):
+        Translator(str(memorised_marian), engine="ctranslate2", beams=1, threads=1, inter_threads=2).translate(ARTICLE)

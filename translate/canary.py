@@ -2,9 +2,10 @@
 u8 x s8 products can saturate without VNNI), so a quantized model can write other words on another
 machine. A few dozen short Arabic sentences shipped with the project (``data/canary_ar.txt``) are
 translated once by the transformers engine in float32, and the token log-probabilities of those outputs
-kept beside the conversions (the reference). Each time the CTranslate2 engine loads a model it scores the
-same outputs at its compute type; when too few tokens agree with the reference, the engine falls back to
-the next safe compute type (see :func:`translate.engines.guarded_translator`)."""
+kept beside the conversions (the reference). The first time the CTranslate2 engine loads a model on a
+machine it scores the same outputs at its compute type (the verdict is kept for that machine); when too
+few tokens agree with the reference, the engine falls back to the next safe compute type (see
+:func:`translate.engines.guarded_translator`)."""
 
 from __future__ import annotations
 
@@ -61,22 +62,45 @@ class Reference:
     log_probs: list[list[float]]
 
 
+def _write_json(path: Path, payload: Any) -> None:
+    """Write ``payload`` to ``path`` atomically (processes sharing the cache never read half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(dir=path.parent, prefix=".canary-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(payload, out)
+    os.replace(staging, path)
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+
+
 def reference(loaded: Any, folder: Path) -> Reference:
     """The canary reference of ``loaded`` (a :class:`translate.models.LoadedModel`), read from ``folder``
     or made now (the model's torch weights loaded once in float32, on CPU, apart from ``loaded``)."""
-    key = hashlib.sha256(json.dumps([loaded.name, loaded.revision, CANARY_TEXT.read_text("utf-8"),
-                                     MAX_OUTPUT_TOKENS, loaded.target_start_token("en")]).encode()).hexdigest()[:16]
+    key = _key(loaded.name, loaded.revision, CANARY_TEXT.read_text("utf-8"), MAX_OUTPUT_TOKENS,
+               loaded.target_start_token("en"))
     path = folder / f"canary-{Path(loaded.name).name}-{key}.json"
     if path.is_file():
         data = json.loads(path.read_text("utf-8"))
         return Reference(data["sources"], data["targets"], data["log_probs"])
     made = _make_reference(loaded)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(dir=folder, prefix=".canary-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump({"sources": made.sources, "targets": made.targets, "log_probs": made.log_probs}, out)
-    os.replace(staging, path)
+    _write_json(path, {"sources": made.sources, "targets": made.targets, "log_probs": made.log_probs})
     return made
+
+
+def checked(translator: Any, compute_type: str, ref: Reference, folder: Path, conversion: str) -> Verdict:
+    """The canary's verdict on ``translator`` (the conversion folder ``conversion`` at ``compute_type``): scored
+    once per machine and kept in ``folder``, keyed by this CPU as CTranslate2 sees it (:func:`cpu_summary`),
+    the conversion and the reference; a later load on the same machine reads it back."""
+    key = _key(cpu_summary(), conversion, compute_type, ref.targets, TOLERANCE)
+    path = folder / f"verdict-{key}.json"
+    if path.is_file():
+        data = json.loads(path.read_text("utf-8"))
+        return Verdict(data["compute_type"], data["agreement"], data["worst"])
+    verdict = score(translator, compute_type, ref)
+    _write_json(path, {"compute_type": verdict.compute_type, "agreement": verdict.agreement, "worst": verdict.worst})
+    return verdict
 
 
 def _make_reference(loaded: Any) -> Reference:

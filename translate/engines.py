@@ -327,7 +327,8 @@ def guarded_translator(loaded: LoadedModel, compute_type: str, *, threads: int =
             continue
         seen.add(runs_as)
         translator = ctranslate2_translator(loaded, candidate, threads=threads, inter_threads=inter_threads)
-        verdict = canary.score(translator, candidate, reference)
+        folder = converted_model(loaded.name, candidate)  # found in the cache: the translator's own folder
+        verdict = canary.checked(translator, candidate, reference, cache_dir() / "canary", folder.name)
         tried.append(verdict)
         if verdict.passed:
             return translator, candidate, tried
