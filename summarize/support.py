@@ -284,3 +284,31 @@ def support_summary(summary: str, article: Sequence[str], language: str, *, glos
         return ()
     aligner = Aligner(article, language, glossary=glossary, named=named)
     return tuple(check_sentence(aligner, sentence, threshold=threshold) for sentence in sentences_of(summary))
+
+
+DAMPING = 0.85  # TextRank's damping factor (PageRank's usual value)
+
+
+def central(aligners: Sequence[Aligner], limit: int, *, iterations: int = 50) -> list[int]:
+    """The ``limit`` most central article sentences (0-based, in article order) by TextRank over the overlap
+    graph: each sentence linked to the others by the similarity of their terms, averaged over ``aligners``
+    (the same sentences in one or two languages). Ties go to the earlier sentence."""
+    count = len(aligners[0].sentences) if aligners else 0
+    if count <= limit:
+        return list(range(count))
+    weights = [[0.0 if i == j else statistics_mean(a.similarity(i, j) for a in aligners) for j in range(count)]
+               for i in range(count)]
+    totals = [sum(row) for row in weights]
+    rank = [1.0 / count] * count
+    for _ in range(iterations):
+        rank = [(1 - DAMPING) / count + DAMPING * sum(rank[j] * weights[j][i] / totals[j]
+                                                    for j in range(count) if totals[j])
+                for i in range(count)]
+    best = sorted(range(count), key=lambda i: (-round(rank[i], 9), i))[:limit]
+    return sorted(best)
+
+
+def statistics_mean(values) -> float:
+    """The mean of ``values`` (0 for none)."""
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0

@@ -56,7 +56,7 @@ class Service:
     def warm(self) -> None:
         """Load every model now, so no request waits for it."""
         self.translator.engine  # noqa: B018 - property that loads the model
-        if self.summarizer is not None:
+        if self.summarizer is not None and self.summarizer.uses_model:
             self.summarizer.loaded.model  # noqa: B018
 
     @property
