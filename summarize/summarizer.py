@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.support import Aligner, SentenceSupport, central, sentences_of, support_summary
 from translate.config import ARABIC_MODEL_PRESETS, SUMMARY_PRESETS, SUMMARY_STRATEGIES, RunConfig, threads_for
 from translate.engines import Decoding, Engine, Generating
 from translate.errors import TranslateError
 from translate.glossary import Glossary, as_glossary
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model
-from summarize.support import Aligner, SentenceSupport, central, sentences_of, support_summary
 from translate.numbers import numbers
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
 from translate.translator import Translator

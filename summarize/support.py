@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from translate.glossary import Glossary, fold
 from translate.numbers import Sides, compare, number_values, read_quantities
@@ -312,3 +313,20 @@ def statistics_mean(values) -> float:
     """The mean of ``values`` (0 for none)."""
     values = list(values)
     return sum(values) / len(values) if values else 0.0
+
+
+def flagged_lines(summary: Mapping[str, Any] | None) -> list[str]:
+    """One line per flagged summary sentence of a summary given as a dict (``asdict`` of a
+    :class:`~summarize.summarizer.BilingualSummary`): ``English summary sentence 1 (article sentences 3):
+    numbers: 30 percent is not in the article (sentence 3 says 3.5 percent)``."""
+    lines = []
+    for language in ("english", "arabic"):
+        for number, sentence in enumerate((summary or {}).get(f"{language}_sentences") or [], start=1):
+            if not sentence.get("flags"):
+                continue
+            cited = ", ".join(str(i) for i in sentence.get("support", []))
+            where = f" (article sentences {cited})" if cited else " (no article sentence)"
+            what = "; ".join(f"{flag}: {sentence['details'][flag]}" if sentence.get("details", {}).get(flag)
+                             else flag for flag in sentence["flags"])
+            lines.append(f"{language.capitalize()} summary sentence {number}{where}: {what}")
+    return lines

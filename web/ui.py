@@ -13,7 +13,7 @@ import gradio as gr
 from translate import TranslateError
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_BYTES, FILE_MAX_CHARS, QUEUE_SIZE, UPLOAD_TYPES
 from translate.glossary import COLUMNS
-from web import handlers, review
+from web import handlers, review, summary_view
 from web.service import Service
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "article_ar.txt"
@@ -97,6 +97,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                 summary_en = gr.Textbox(label="Summary (English)", lines=3, buttons=["copy"], elem_id="summary-en")
                 summary_ar = gr.Textbox(label="الملخص (Arabic summary)", lines=3, rtl=True, buttons=["copy"],
                                         elem_id="summary-ar")
+            sources = summary_view.component()  # each summary sentence's source numbers, linked to the table
             table = gr.Dataframe(headers=list(review.HEADERS), wrap=True, interactive=True, type="array",
                                  static_columns=[0, 1, 3, 4], elem_id="review-table",
                                  label="Review: flagged sentences are highlighted; edit the English to correct it",
@@ -115,10 +116,12 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             run = locked.then(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
                               api_name="article", **shared)
             run.then(lambda: gr.update(interactive=True), None, table, api_visibility="private", queue=False)
+            run.then(summary_view.render, session, sources, api_visibility="private", queue=False)
             table.input(bound(handlers.apply_edits, service), [session, table], [english, table, downloads, status],
                         api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
-                             [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared)
+                             [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared
+                             ).then(summary_view.render, session, sources, api_visibility="private", queue=False)
             review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
             review_out, review_text, review_status = gr.JSON(visible=False), gr.Textbox(visible=False), gr.Markdown(
                 visible=False)
