@@ -27,7 +27,7 @@ from translate.glossary import Glossary
 from translate.translator import Segment, Translation
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import support as bench
+import summary_support as bench
 
 ENGLISH = [e for _, e in factory.PAIRS]
 ARABIC = [a for a, _ in factory.PAIRS]

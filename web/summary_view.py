@@ -21,12 +21,17 @@ element.addEventListener('click', (event) => {{
   const number = link.dataset.row;
   const table = document.querySelector('#review-table');
   if (!table) return;
-  for (const row of table.querySelectorAll('tbody tr')) {{
-    const first = row.querySelector('td');
-    const hit = !!first && first.textContent.trim() === number;
-    row.classList.toggle('{TARGET_CLASS}', hit);
-    row.style.outline = hit ? '3px solid #d9480f' : '';
-    if (hit) row.scrollIntoView({{block: 'center'}});
+  for (const old of table.querySelectorAll('.{TARGET_CLASS}')) {{
+    old.classList.remove('{TARGET_CLASS}');
+    old.style.outline = '';
+  }}
+  for (const cell of table.querySelectorAll('[data-testid^="cell-"][data-testid$="-0"]')) {{
+    if (cell.textContent.trim() !== number) continue;
+    const row = cell.closest('tr') || cell.parentElement;
+    row.classList.add('{TARGET_CLASS}');
+    row.style.outline = '3px solid #d9480f';
+    row.scrollIntoView({{block: 'center'}});
+    break;
   }}
 }});
 """

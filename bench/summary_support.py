@@ -1,7 +1,7 @@
 """Summary support: how well the ``unsupported`` threshold separates the written cases, and what aligning a
 summary costs beside writing it.
 
-    python bench/support.py [--articles 5] [--d-model 256]
+    python bench/summary_support.py [--articles 5] [--d-model 256]
 
 1. Threshold: the coverage of every case of ``tests/data/support_cases.tsv`` (summary sentences written
    against two articles, marked supported or not); the accuracy of each threshold on the dev part, and of
