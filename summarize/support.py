@@ -35,8 +35,8 @@ SCRIPT = "script"
 GLOSSARY = "glossary"
 SENTENCE_FLAGS = ("numbers", "dates", GLOSSARY, UNSUPPORTED, SCRIPT)
 
-# Measured on the dev part of tests/data/support_cases.tsv (bench/summary_support.py, docs/summaries.md): a summary sentence
-# whose support holds less than this share of its weight is flagged unsupported.
+# Measured on the dev part of tests/data/support_cases.tsv (bench/summary_support.py, docs/summaries.md): a
+# summary sentence whose support holds less than this share of its weight is flagged unsupported.
 UNSUPPORTED_BELOW = 0.3
 MIN_SHARE = 0.1  # an article sentence joins the support when it adds at least this share of the weight
 MAX_SUPPORT = 3  # article sentences listed per summary sentence
