@@ -161,6 +161,7 @@ class Aligner:
                 frequency[term] = frequency.get(term, 0) + 1
         self._frequency, self._count = frequency, count
         self._quantities = [read_quantities(s, language) for s in self.sentences]
+        self._vectors: list[tuple[dict[str, float], float]] | None = None  # built on the first similarity
 
     def _terms(self, text: str) -> dict[str, float]:
         base = english_terms(text) if self.language == "en" else arabic_terms(text)
@@ -176,11 +177,12 @@ class Aligner:
 
     def similarity(self, i: int, j: int) -> float:
         """How much sentences ``i`` and ``j`` share (cosine of their weighted terms): the extractive graph."""
-        a = {t: w * self.idf(t) for t, w in self.terms[i].items()}
-        b = {t: w * self.idf(t) for t, w in self.terms[j].items()}
+        if self._vectors is None:
+            vectors = [{t: w * self.idf(t) for t, w in terms.items()} for terms in self.terms]
+            self._vectors = [(v, math.sqrt(sum(w * w for w in v.values()))) for v in vectors]
+        (a, norm_a), (b, norm_b) = self._vectors[i], self._vectors[j]
         dot = sum(w * b[t] for t, w in a.items() if t in b)
-        norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-        return dot / norm if norm else 0.0
+        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
     def support(self, text: str) -> tuple[tuple[int, ...], tuple[float, ...], float]:
         """The article sentences behind ``text`` (0-based, best first), each one's share of its weight,
@@ -293,7 +295,8 @@ DAMPING = 0.85  # TextRank's damping factor (PageRank's usual value)
 def central(aligners: Sequence[Aligner], limit: int, *, iterations: int = 50) -> list[int]:
     """The ``limit`` most central article sentences (0-based, in article order) by TextRank over the overlap
     graph: each sentence linked to the others by the similarity of their terms, averaged over ``aligners``
-    (the same sentences in one or two languages). Ties go to the earlier sentence."""
+    (the same sentences in one or two languages). Ties go to the earlier sentence; a repeated sentence
+    is chosen once."""
     count = len(aligners[0].sentences) if aligners else 0
     if count <= limit:
         return list(range(count))
@@ -305,7 +308,13 @@ def central(aligners: Sequence[Aligner], limit: int, *, iterations: int = 50) ->
         rank = [(1 - DAMPING) / count + DAMPING * sum(rank[j] * weights[j][i] / totals[j]
                                                     for j in range(count) if totals[j])
                 for i in range(count)]
-    best = sorted(range(count), key=lambda i: (-round(rank[i], 9), i))[:limit]
+    best: list[int] = []
+    seen: set[str] = set()
+    for i in sorted(range(count), key=lambda i: (-round(rank[i], 9), i)):  # a repeated sentence once
+        text = " ".join(aligners[0].sentences[i].split())
+        if text not in seen and len(best) < limit:
+            best.append(i)
+            seen.add(text)
     return sorted(best)
 
 

@@ -154,6 +154,8 @@ def test_text_rank_on_a_one_sentence_article_and_fewer_sentences_than_asked() ->
     one = Aligner([ENGLISH[0]], "en")
     assert central([one], 3) == [0]
     assert central([Aligner([], "en")], 3) == []
+    twice = ENGLISH * 2  # a repeated article: each sentence chosen once
+    assert len({twice[i] for i in central([Aligner(twice, "en")], 3)}) == 3
     assert _extractive(ARTICLE, sentences=10).english == " ".join(e for _, e in ARTICLE)
 
 
