@@ -395,15 +395,24 @@ class Worker:
         """One article's summary, or ``{"error": reason}``: a failing summariser never loses the translation."""
         arabic = "\n\n".join(parsed.units[i] for i in article)
         english = "\n\n".join(translated[i].text for i in article)
+        starts = [0]  # the review file numbers the sentences of all the file's units together, from 1
+        for translation in translated:
+            starts.append(starts[-1] + len(translation.segments))
+        numbers = [starts[i] + k + 1 for i in article for k in range(len(translated[i].segments))]
+        pairs = [(s.source, s.target) for i in article for s in translated[i].segments]
         try:
-            summary = self.summarizer.summarize(arabic=arabic, english=english)
+            summary = self.summarizer.summarize(arabic=arabic, english=english, sentences=pairs)
         except TranslateError as error:
             return {"error": str(error)}
         except Exception as error:  # any failure of the summary model stays with this file
             log.warning("the summariser failed on %s: %r", job.relative, error)
             log.debug("the summariser's failure on %s", job.relative, exc_info=True)
             return {"error": f"the summariser failed: {type(error).__name__}: {error}"}
-        return asdict(summary)
+        document = asdict(summary)
+        for key in ("english_sentences", "arabic_sentences"):  # support as rows of the review file
+            for sentence in document[key]:
+                sentence["support"] = [numbers[i - 1] for i in sentence["support"]]
+        return document
 
 
 def review_document(head: dict[str, Any], parsed: Parsed, translated: list, made_by: dict | None) -> bytes:

@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 
 from summarize.summarizer import Summarizer
+from summarize.support import flagged_lines
 from translate.articles import read_article
 from translate.config import add_arguments, config_from_parser, signature
 from translate.errors import TranslateError
@@ -34,9 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         arabic = read_article(args.input, config)
         translator = Translator.from_config(config)
-        english = translator.translate(arabic).text
+        translation = translator.translate(arabic)
+        english = translation.text
         summarizer = Summarizer.from_config(config)
-        summary = summarizer.summarize(arabic=arabic, english=english)
+        summary = summarizer.summarize(arabic=arabic, english=english,
+                                       sentences=[(s.source, s.target) for s in translation.segments])
         made_by = signature(translator, summarizer)
         for notice in dict.fromkeys(filter(None, (translator.compute_notice, summarizer.compute_notice))):
             print(f"warning: {notice}", file=sys.stderr)
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"English: {summary.english}\nArabic: {summary.arabic}")
         if summary.flags:
             print(f"Flags: {', '.join(summary.flags)}")
+        for line in flagged_lines(asdict(summary)):
+            print(line)
     return 0
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.support import Aligner, SentenceSupport, central, sentences_of, support_summary
 from translate.config import ARABIC_MODEL_PRESETS, SUMMARY_PRESETS, SUMMARY_STRATEGIES, RunConfig, threads_for
 from translate.engines import Decoding, Engine, Generating
 from translate.errors import TranslateError
@@ -32,6 +33,9 @@ class BilingualSummary:
     flags: tuple[str, ...]  # e.g. ("english:numbers", "arabic:script", "english:truncated")
     strategy: str
     coverage: str  # "whole article", "lead: first 12 of 30 sentences" or "chunks: 3 parts"
+    # each summary sentence with the article sentences behind it (numbered from 1 as the review table's rows)
+    english_sentences: tuple[SentenceSupport, ...] = field(default_factory=tuple)
+    arabic_sentences: tuple[SentenceSupport, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,11 @@ class Summarizer(Generating):
     ``native`` (default): one multilingual model summarises each language's text.
     ``translate-back``: an English model summarises the translation, then an en→ar model
     translates that summary into Arabic.
+    ``extractive``: no model; the article's most central sentences (TextRank over the overlap graph of
+    :mod:`summarize.support`), their English translations and their Arabic originals.
+
+    Every summary sentence carries the article sentences behind it and its checks
+    (:mod:`summarize.support`).
 
     Its settings come worked out in a :class:`~translate.config.RunConfig` (``summary_model``, ``summary_strategy``,
     ``summary_engine``, ``arabic_model``, ``long_input``, ``max_tokens``, ``summary_beams``, ``sentences``,
@@ -123,13 +132,18 @@ class Summarizer(Generating):
         translator) are built, so that no copy builds its own."""
         if self.strategy == "translate-back":
             self.back_translator  # noqa: B018 - property that builds it
-        self.engine  # noqa: B018 - property that builds it
+        if self.strategy != "extractive":
+            self.engine  # noqa: B018 - property that builds it
         twin = copy.copy(self)
         twin.glossary = as_glossary(glossary)
         return twin
 
     def signature(self) -> dict:
         """What decides this summariser's output: strategy, models and revisions, generation settings."""
+        glossary = self.glossary.digest if self.glossary is not None else None
+        if self.strategy == "extractive":
+            return {"strategy": self.strategy, "model": None, "generation": {"max_sentences":
+                    self.generation.max_sentences}, "glossary": glossary}
         arabic = None
         if self.strategy == "translate-back":
             back = self.back_translator
@@ -138,7 +152,12 @@ class Summarizer(Generating):
         return {"strategy": self.strategy, "model": self.model_name, "revision": self.loaded.revision,
                 "arabic_model": arabic, "engine": self.engine_name, **self.precision(),
                 "generation": asdict(self.generation), "long_input": self.long_input,
-                "glossary": self.glossary.digest if self.glossary is not None else None}
+                "glossary": glossary}
+
+    @property
+    def uses_model(self) -> bool:
+        """Whether this summariser generates with a model (the ``extractive`` strategy does not)."""
+        return self.strategy != "extractive"
 
     @property
     def loaded(self) -> LoadedModel:
@@ -166,29 +185,59 @@ class Summarizer(Generating):
         """Tokens in every raw summary so far (end tokens included)."""
         return self._engine.generated_tokens if self._engine is not None else 0
 
-    def summarize(self, *, arabic: str, english: str) -> BilingualSummary:
-        """Summarise an article given in Arabic and in its English translation."""
+    def summarize(self, *, arabic: str, english: str,
+                  sentences: Sequence[tuple[str, str]] | None = None) -> BilingualSummary:
+        """Summarise an article given in Arabic and in its English translation. ``sentences`` are its
+        (Arabic, English) sentence pairs as translated (the review table's rows): summary sentences cite
+        them by number. Without them each language's text is split into sentences on its own."""
         words = len(normalize(arabic).split())
         if words < self.min_words:
             raise TranslateError(
                 f"The article is too short to summarise ({words} words; at least {self.min_words} are needed)."
             )
-        texts = [english, arabic] if self.strategy == "native" else [english]
-        summaries = self._summarise(texts)  # native: both languages in the same batches
-        (english_summary, english_cut), coverage = summaries[0]
-        terms = self.glossary.find(arabic) if self.glossary is not None else []
-        english_summary = self.glossary.correct(terms, english_summary) if terms else english_summary
-        truncated = ["english:truncated"] if english_cut else []
-        if self.strategy == "native":
-            (arabic_summary, arabic_cut), _ = summaries[1]
-            truncated += ["arabic:truncated"] if arabic_cut else []
+        if sentences is not None:
+            arabic_sentences, english_sentences = [a for a, _ in sentences], [e for _, e in sentences]
         else:
+            arabic_sentences, english_sentences = sentences_of(arabic), sentences_of(english)
+        terms = self.glossary.find(arabic) if self.glossary is not None else []
+        truncated: list[str] = []
+        if self.strategy == "extractive":
+            english_summary, arabic_summary = self._extract(arabic_sentences, english_sentences, terms)
+            coverage = "whole article"
+        else:
+            texts = [english, arabic] if self.strategy == "native" else [english]
+            summaries = self._summarise(texts)  # native: both languages in the same batches
+            (english_summary, english_cut), coverage = summaries[0]
+            truncated += ["english:truncated"] if english_cut else []
+            if self.strategy == "native":
+                (arabic_summary, arabic_cut), _ = summaries[1]
+                truncated += ["arabic:truncated"] if arabic_cut else []
+        english_summary = self.glossary.correct(terms, english_summary) if terms else english_summary
+        if self.strategy == "translate-back":
             arabic_summary = self.back_translator.translate(english_summary).text
         flags = summary_flags(english_summary, arabic_summary, sources=(arabic, english)) + tuple(truncated)
         if self.glossary is not None:
             arabic_summary, missing = self.glossary.check_summary(terms, english_summary, arabic_summary)
             flags += ("english:glossary",) if missing else ()
-        return BilingualSummary(english_summary, arabic_summary, flags, self.strategy, coverage)
+        supported = {language: support_summary(text, article, language[:2], glossary=self.glossary, named=terms)
+                     for language, text, article in (("english", english_summary, english_sentences),
+                                                     ("arabic", arabic_summary, arabic_sentences))}
+        flags += tuple(f"{language}:{flag}" for language, found in supported.items()
+                       for sentence in found for flag in sentence.flags)
+        return BilingualSummary(english_summary, arabic_summary, tuple(dict.fromkeys(flags)), self.strategy,
+                                coverage, supported["english"], supported["arabic"])
+
+    def _extract(self, arabic: Sequence[str], english: Sequence[str], terms: Sequence) -> tuple[str, str]:
+        """The extractive summaries: the most central sentences, in article order, in both languages (each
+        language chosen on its own when the two are not sentence by sentence)."""
+        limit = self.generation.max_sentences
+        english_side = Aligner(english, "en", glossary=self.glossary, named=terms)
+        arabic_side = Aligner(arabic, "ar", glossary=self.glossary, named=terms)
+        if len(arabic) == len(english):
+            chosen = central([english_side, arabic_side], limit)
+            return " ".join(english[i] for i in chosen), " ".join(arabic[i] for i in chosen)
+        return (" ".join(english[i] for i in central([english_side], limit)),
+                " ".join(arabic[i] for i in central([arabic_side], limit)))
 
     def _summarise(self, texts: Sequence[str]) -> list[tuple[tuple[str, bool], str]]:
         """For each text, its summary (and whether it hit the token cap) and the part of it the summary

@@ -13,7 +13,9 @@ import support
 from test_review import YEAR_AR, YEAR_ARTICLE, YEAR_ENGLISH, YEAR_RIGHT, YEAR_WRONG, wrong_year_marian  # noqa: F401
 
 from summarize import Summarizer
+from summarize.support import flagged_lines
 from translate.translator import Translator
+from web import review
 
 ROOT = Path(__file__).resolve().parents[1]
 def edit_cell(cell, text: str, *, seconds: float = 60) -> None:
@@ -88,11 +90,13 @@ def test_editor_corrects_the_flagged_year_and_downloads_the_edit(year_url, year_
         status = page.locator("#review-status")
         expect(status).to_contain_text("5 sentences, 0 to double-check. 1 edited.")
         expect(status).to_contain_text("press Regenerate summaries")
-        txt = download(page, "translation.txt", tmp_path)
-        assert txt.read_text("utf-8") == fixed + "\n"
-        paragraphs = [p.text for p in docx.Document(download(page, "translation.docx", tmp_path)).paragraphs]
-        assert paragraphs == fixed.split("\n\n")
         data = json.loads(download(page, "translation.json", tmp_path).read_text("utf-8"))
+        notes = flagged_lines(data["summary"])  # the memorised summary is of another article: flagged sentences
+        assert notes
+        txt = download(page, "translation.txt", tmp_path)
+        assert txt.read_text("utf-8") == f"{fixed}\n\n{review.SUMMARY_NOTES}\n" + "\n".join(notes) + "\n"
+        paragraphs = [p.text for p in docx.Document(download(page, "translation.docx", tmp_path)).paragraphs]
+        assert paragraphs == [*fixed.split("\n\n"), review.SUMMARY_NOTES, *notes]
         assert (data["segments"][1]["machine"], data["segments"][1]["edited"]) == (YEAR_WRONG, YEAR_RIGHT)
 
         expected = year_service.summarizer.summarize(arabic=YEAR_ARTICLE, english=fixed)

@@ -62,7 +62,7 @@ MIN_SCORE = -1.5  # mean token log-probability below which a sentence is flagged
 APP_INTER_THREADS = 2
 
 ENGINES = ("transformers", "ctranslate2")
-SUMMARY_STRATEGIES = ("native", "translate-back")
+SUMMARY_STRATEGIES = ("native", "translate-back", "extractive")
 LONG_INPUT = ("lead", "chunks")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 DEVICES = ("auto", "cpu", "cuda", "mps")  # and cuda:N
@@ -260,7 +260,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True, seve
     switch.add_argument("--summary-model", help="summary model: preset, hub id or folder [KHABAR_SUMMARY_MODEL]")
     switch.add_argument("--no-summary", action="store_true", help="translate only [KHABAR_SUMMARY=0]")
     group.add_argument("--summary-strategy", choices=SUMMARY_STRATEGIES,
-                       help="native or translate-back [KHABAR_SUMMARY_STRATEGY, default native]")
+                       help="native (one model, both languages), translate-back (English model, then en→ar) "
+                       "or extractive (the most central sentences; no model) [KHABAR_SUMMARY_STRATEGY, default native]")
     group.add_argument("--summary-engine", choices=ENGINES, help="engine for summaries [KHABAR_SUMMARY_ENGINE, "
                        "default: the same as --engine]")
     group.add_argument("--arabic-model", help="en→ar model for translate-back [KHABAR_ARABIC_MODEL]")

@@ -224,8 +224,9 @@ def summarize(service: Service, text: str) -> tuple[str, str, str]:
     if service.summarizer is None:
         raise gr.Error(NO_SUMMARIES)
     try:
-        english = service.translator.translate(article).text
-        summary = service.summarizer.summarize(arabic=article, english=english)
+        translation = service.translator.translate(article)
+        summary = service.summarizer.summarize(arabic=article, english=translation.text,
+                                               sentences=review.pairs(translation))
     except TranslateError as error:
         raise gr.Error(str(error)) from None
     return summary.english, summary.arabic, ", ".join(summary.flags)
@@ -273,7 +274,8 @@ def _run_article(service: Service, text: str, with_summary: bool, glossary_file:
         if with_summary and summarizer is not None:
             yield translation.text, review_table(translation), "", "", None, "Summarising…", None
             try:
-                result = summarizer.summarize(arabic=article, english=translation.text)
+                result = summarizer.summarize(arabic=article, english=translation.text,
+                                              sentences=review.pairs(translation))
                 summary, note = asdict(result) | {"of": "machine"}, summary_note(result)
             except TranslateError as error:
                 note = f"No summary: {error}"
@@ -354,7 +356,8 @@ def regenerate_summaries(service: Service, state: Reviewing | None, rows: Any) -
         raise gr.Error(NO_SUMMARIES)
     session = state.session
     try:
-        result = summarizer.summarize(arabic=session.article, english=current.text)
+        result = summarizer.summarize(arabic=session.article, english=current.text,
+                                      sentences=review.pairs(current))  # support against the edited English
     except TranslateError as error:
         raise gr.Error(str(error)) from None
     of = review.EDITED if review.edited(session.machine, current) else "machine"

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from summarize.support import flagged_lines
 from translate.checks import check, confidence
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary
@@ -25,6 +26,7 @@ FLAGGED_STYLE = "background-color: #ffe3b3"
 EDITED_STYLE = "background-color: #e3f0ff"
 ARABIC_STYLE = "direction: rtl; text-align: right"
 FILE_NAMES = ("translation.txt", "translation.docx", "translation.json")
+SUMMARY_NOTES = "Summary sentences to check:"  # the downloads' heading over flagged summary sentences
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,11 @@ def assemble(segments: Sequence[Segment], breaks: Sequence[str]) -> str:
     return Layout(pieces, tuple(breaks)).assemble([s.target for s in segments])
 
 
+def pairs(translation: Translation) -> list[tuple[str, str]]:
+    """The (Arabic, English) pair of each row of the review table: what summary sentences cite by number."""
+    return [(segment.source, segment.target) for segment in translation.segments]
+
+
 def edited(machine: Translation, current: Translation) -> list[int]:
     """Indices of the sentences whose English differs from the machine's."""
     return [i for i, (m, c) in enumerate(zip(machine.segments, current.segments, strict=True))
@@ -250,15 +257,19 @@ def export(folder: Path, machine: Translation, current: Translation, *, summary:
            signature: dict[str, Any] | None = None) -> list[str]:
     """The current translation as .txt, .docx and .json files in ``folder`` for download; the .docx
     has a paragraph per line, and a heading for a short Arabic line without a sentence mark above more text."""
-    from translate.formats.writers import blocks_of, write_docx
+    from translate.formats.writers import Block, blocks_of, write_docx
 
     txt, docx_path, json_path = (folder / name for name in FILE_NAMES)
-    txt.write_text(current.text + "\n", encoding="utf-8")
+    notes = flagged_lines(summary)  # flagged summary sentences, after the translation
+    txt.write_text(current.text + "\n" + (f"\n{SUMMARY_NOTES}\n" + "\n".join(notes) + "\n" if notes else ""),
+                   encoding="utf-8")
     sources: dict[int, list[str]] = {}
     for segment in current.segments:
         sources.setdefault(segment.paragraph, []).append(segment.source)
     arabic = "\n".join(" ".join(parts) for parts in sources.values())
-    docx_path.write_bytes(write_docx(blocks_of(current.text, arabic)))  # paragraphs, and headings as Word headings
+    blocks = blocks_of(current.text, arabic)  # paragraphs, and headings as Word headings
+    blocks += [Block(SUMMARY_NOTES, heading=True), *(Block(note) for note in notes)] if notes else []
+    docx_path.write_bytes(write_docx(blocks))
     data = payload(machine, current, summary=summary, signature=signature)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     log.debug("exported %d sentences (%d edited) to %s", len(current.segments), data["edited"], folder)

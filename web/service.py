@@ -59,7 +59,7 @@ class Service:
     def warm(self) -> None:
         """Load every model now, on its engine (CTranslate2's checked by its canary), so no request waits."""
         self.translator.engine  # noqa: B018 - property that loads the model
-        if self.summarizer is not None:
+        if self.summarizer is not None and self.summarizer.uses_model:  # the extractive strategy has none
             self.summarizer.engine  # noqa: B018
             if self.summarizer.strategy == "translate-back":
                 self.summarizer.back_translator.engine  # noqa: B018

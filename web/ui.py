@@ -13,7 +13,7 @@ import gradio as gr
 from translate import TranslateError
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_BYTES, FILE_MAX_CHARS, QUEUE_SIZE, UPLOAD_TYPES
 from translate.glossary import COLUMNS
-from web import handlers, review, review_actions
+from web import handlers, review, review_actions, summary_view
 from web.service import Service
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "article_ar.txt"
@@ -97,6 +97,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                 summary_en = gr.Textbox(label="Summary (English)", lines=3, buttons=["copy"], elem_id="summary-en")
                 summary_ar = gr.Textbox(label="الملخص (Arabic summary)", lines=3, rtl=True, buttons=["copy"],
                                         elem_id="summary-ar")
+            sources = summary_view.component()  # each summary sentence's source numbers, linked to the table
             # Columns are fixed (no column actions in the cell menu); rows added or deleted there are undone.
             table = gr.Dataframe(headers=list(review.HEADERS), wrap=True, interactive=True, type="array",
                                  static_columns=[0, 1, 3, 4], column_count=(len(review.HEADERS), "fixed"),
@@ -128,6 +129,7 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             run = locked.then(turn(handlers.retranslate), [arabic, with_summary, *glossary, session, table], outputs,
                               api_visibility="private", **shared)  # keeps the edits of unchanged sentences
             run.then(lambda: gr.update(interactive=True), None, table, api_visibility="private", queue=False)
+            run.then(summary_view.render, session, sources, api_visibility="private", queue=False)
             gr.Button(visible=False).click(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
                                            api_name="article", **shared)
             edits = [english, table, downloads, status, session]
@@ -140,7 +142,8 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             pick.click(bound(handlers.pick_alternative, service), [session, table, row, candidates], edits,
                        api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
-                             [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared)
+                             [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared
+                             ).then(summary_view.render, session, sources, api_visibility="private", queue=False)
             review_in, review_files = gr.JSON(visible=False), gr.File(visible=False, file_count="multiple")
             review_out, review_text, review_status = gr.JSON(visible=False), gr.Textbox(visible=False), gr.Markdown(
                 visible=False)

@@ -132,7 +132,7 @@ def convert_once(translator: Any, summarizer: Any | None) -> None:
     """Convert for CTranslate2 (or find in the cache) every model the run uses on that engine."""
     if translator.engine_name == "ctranslate2":
         translator.engine  # noqa: B018 - converted and loaded here, once
-    if summarizer is not None and summarizer.engine_name == "ctranslate2":
+    if summarizer is not None and summarizer.uses_model and summarizer.engine_name == "ctranslate2":
         converted_model(summarizer.loaded.name, summarizer.effective_compute_type)
         if summarizer.strategy == "translate-back" and summarizer.back_translator.engine_name == "ctranslate2":
             summarizer.back_translator.engine  # noqa: B018
