@@ -218,7 +218,7 @@ def test_summary_conversion_is_cached_and_redone_when_the_model_changes(request,
     from translate.engines import converted_model
 
     model, arabic = SUMMARISERS[strategy]
-    copy = tmp_path / model
+    copy = tmp_path / f"{model}-cached"  # a name of its own in the session's conversion cache
     shutil.copytree(request.getfixturevalue(model), copy)
     arabic_model = str(request.getfixturevalue(arabic)) if arabic else None
 

@@ -316,8 +316,8 @@ def guarded_translator(loaded: LoadedModel, compute_type: str, *, threads: int =
     ``float32``). An ``explicit`` compute type is kept whatever the canary says. Returns the translator,
     its compute type and the verdict of each type tried. Even float32 disagreeing means the conversion
     does not reproduce the model: an error."""
-    reference = canary.reference(loaded, cache_dir() / "canary")
-    tried: list[canary.Verdict] = []
+    reference: canary.Reference | None = None  # made after the first conversion: a model that cannot
+    tried: list[canary.Verdict] = []  # convert is reported as such
     seen: set[str] = set()
     last: tuple[Any, str] | None = None
     candidates = (compute_type,) if explicit else (compute_type, *canary.FALLBACKS.get(compute_type, ()))
@@ -328,6 +328,7 @@ def guarded_translator(loaded: LoadedModel, compute_type: str, *, threads: int =
         seen.add(runs_as)
         translator = ctranslate2_translator(loaded, candidate, threads=threads, inter_threads=inter_threads)
         folder = converted_model(loaded.name, candidate)  # found in the cache: the translator's own folder
+        reference = reference or canary.reference(loaded, cache_dir() / "canary")
         verdict = canary.checked(translator, candidate, reference, cache_dir() / "canary", folder.name)
         tried.append(verdict)
         if verdict.passed:

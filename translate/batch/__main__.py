@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--jobs (now --threads) must be 1 or more")
         args.threads = args.threads or args.jobs
     config = config_from_parser(parser, args)
+    made = not out_dir.exists()  # a run that stops before any work leaves no folder it made
     try:  # OUT_DIR made and free, checked before any model or backend starts (the run takes its lock again)
         out_dir.mkdir(parents=True, exist_ok=True)
         FolderLock(out_dir).acquire().release()
@@ -61,6 +62,25 @@ def main(argv: list[str] | None = None) -> int:
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        return _run(args, config, in_dir, out_dir)
+    finally:
+        if made:
+            _remove_if_unused(out_dir)
+
+
+def _remove_if_unused(out_dir: Path) -> None:
+    """Remove ``out_dir`` when it holds nothing but the run's lock files (the run stopped before any work)."""
+    entries = list(out_dir.iterdir()) if out_dir.is_dir() else []
+    if all(entry.name.startswith(".khabar") and entry.name.endswith(".lock") and entry.is_file()
+           for entry in entries):
+        for entry in entries:
+            entry.unlink(missing_ok=True)
+        out_dir.rmdir()
+
+
+def _run(args, config, in_dir: Path, out_dir: Path) -> int:
+    """Start the backend, build the models and run; each failure is one line and its exit code."""
     try:
         with open_backend(args, config) as backend:  # Ray: started or connected, checked, shut down at the end
             translator = Translator.from_config(config)
