@@ -685,17 +685,23 @@ def test_a_full_disk_stops_with_one_line_and_a_consistent_manifest(tmp_path, mem
     assert [r["status"] for r in manifest(out).values()] == ["done"] * 6
 
 
+def hold_lock(out: Path) -> subprocess.Popen:
+    """Another process that holds OUT_DIR's lock until its standard input closes (``communicate("")``)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from translate.files import FolderLock; "
+         "lock = FolderLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); sys.stdin.read()", str(out)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
 def test_a_second_run_on_the_same_out_dir_exits_2(tmp_path, memorised_marian, capsys) -> None:
     source, out = tmp_path / "in", tmp_path / "out"
     source.mkdir()
     out.mkdir()
     (source / "a.txt").write_text(P[0][0], encoding="utf-8")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from translate.files import FolderLock; "
-         "lock = FolderLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); sys.stdin.read()", str(out)],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = hold_lock(out)
     try:
-        assert holder.stdout.readline() == "locked\n"
         common = [str(source), str(out), "--model", str(memorised_marian), "--beams", "1", "--no-summary"]
         assert main(common) == 2
         assert capsys.readouterr().err == f"error: OUT_DIR is in use by another run (pid {holder.pid}): {out}\n"
@@ -749,12 +755,8 @@ def test_a_busy_out_dir_is_reported_before_any_model_loads(tmp_path, memorised_m
     source.mkdir()
     out.mkdir()
     (source / "a.txt").write_text(P[0][0], encoding="utf-8")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from translate.files import FolderLock; "
-         "lock = FolderLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); sys.stdin.read()", str(out)],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = hold_lock(out)
     try:
-        assert holder.stdout.readline() == "locked\n"
         assert main([str(source), str(out), "--model", str(memorised_marian), "--no-summary"]) == 2
     finally:
         holder.communicate("")
