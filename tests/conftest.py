@@ -16,6 +16,7 @@ from translate import testing as factory
 
 _LOOPBACK = ("127.", "::1", "localhost")
 _KEEP_MODELS = os.environ.get("KHABAR_TEST_MODELS")
+_MODELS_START = "# --- the tiny models"  # where the model fixtures begin (see models_dir)
 _TEST_GATES = ("KHABAR_REQUIRE_BROWSER",)  # read before the session fixture clears KHABAR_*
 
 
@@ -53,11 +54,14 @@ def offline(tmp_path_factory):
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
     """Where the tiny models are built: a fresh folder, or with ``KHABAR_TEST_MODELS`` set (local work,
-    not CI) a folder kept between runs and keyed by the builder's source, so a changed builder rebuilds."""
+    not CI) a folder kept between runs and keyed by the builders' source (``translate/testing.py`` and this
+    file's model fixtures, below ``_MODELS_START``), so a changed builder rebuilds."""
     keep = _KEEP_MODELS
     if not keep:
         return tmp_path_factory.mktemp("models")
-    key = hashlib.sha256(Path(factory.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+    source = Path(__file__).read_text(encoding="utf-8")
+    builders = source[source.index("\n" + _MODELS_START):source.index("def pytest_report_header")]
+    key = hashlib.sha256(Path(factory.__file__).read_bytes() + builders.encode()).hexdigest()[:12]
     folder = Path(keep) / key
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -79,6 +83,8 @@ def built(folder: Path, build: Callable[[Path], Path]) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
 
+
+# --- the tiny models (their source keys the kept models folder) ----------------------------------
 
 @pytest.fixture(scope="session")
 def memorised_marian(models_dir) -> Path:
