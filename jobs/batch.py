@@ -103,6 +103,7 @@ class Record:
     notes: list[str] = field(default_factory=list)  # what the reader could not carry over as it was
     signature: dict[str, Any] | None = None
     settings: str | None = None
+    memory: list[dict[str, Any]] = field(default_factory=list)  # sentences (from 1) whose English the memory gave
 
     def to_json(self) -> str:
         """One manifest line (valid UTF-8 JSON whatever the names)."""
@@ -389,7 +390,7 @@ class Worker:
         flags = Counter(flag for t in translated for s in t.segments for flag in s.flags)
         return Record(job.relative, sha, "done", job.why, [path for path, _ in outputs],
                       sum(len(t.segments) for t in translated), dict(sorted(flags.items())), summary_flags,
-                      summary_error, list(parsed.all_notes), self.made_by)
+                      summary_error, list(parsed.all_notes), self.made_by, memory=remembered(translated))
 
     def _summary(self, job: Job, parsed: Parsed, article: tuple[int, ...], translated: list) -> dict:
         """One article's summary, or ``{"error": reason}``: a failing summariser never loses the translation."""
@@ -413,6 +414,14 @@ class Worker:
             for sentence in document[key]:
                 sentence["support"] = [numbers[i - 1] for i in sentence["support"]]
         return document
+
+
+def remembered(translated: list) -> list[dict[str, Any]]:
+    """The sentences of a file (numbered from 1, as in its review file) whose English came from the
+    translation memory, each with its origin, editor and when."""
+    segments = [segment for translation in translated for segment in translation.segments]
+    return [{"sentence": number, **segment.memory} for number, segment in enumerate(segments, 1)
+            if getattr(segment, "memory", None)]
 
 
 def review_document(head: dict[str, Any], parsed: Parsed, translated: list, made_by: dict | None) -> bytes:
@@ -497,6 +506,8 @@ class Run:
             work = self._work(jobs, manifest, made_by, in_dir, out_dir, progress)
             for record in self.backend.run(worker, work):
                 self._keep(record, manifest, out_dir, progress)
+            if getattr(self.translator, "memory_notice", None):  # the memory failed mid-run: said once
+                print(f"warning: {self.translator.memory_notice}", file=self.log)
         inputs = [job.relative for job in jobs]
         manifest.compact(inputs)
         progress.close()

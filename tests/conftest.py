@@ -33,6 +33,8 @@ def offline(tmp_path_factory):
         "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HOME": str(home / "hf"),
         "KHABAR_CACHE_DIR": str(home / "khabar"), "GRADIO_ANALYTICS_ENABLED": "False",
         "GRADIO_TEMP_DIR": str(home / "gradio"), "NO_PROXY": "*",
+        # no translation memory unless a test opts in (KHABAR_MEMORY=sqlite:///... or a Translator's memory=)
+        "KHABAR_MEMORY": "off", "KHABAR_DATA_DIR": str(home / "data"),
     }
     real_connect = socket.socket.connect
 

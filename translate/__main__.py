@@ -11,6 +11,7 @@ from translate.articles import read_article
 from translate.config import add_arguments, config_from_parser, signature
 from translate.errors import TranslateError
 from translate.progress import terminal_progress
+from translate.recall import open_run_memory
 from translate.translator import Translation, Translator
 
 
@@ -35,20 +36,30 @@ def as_json(translation: Translation, translator: Translator) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; returns the exit code (0 ok, 1 error, 2 usage)."""
+    """Run the command; returns the exit code (0 ok, 1 error, 2 usage or a translation memory that cannot
+    be opened)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     config = config_from_parser(parser, args)
     try:
+        memory = open_run_memory(config)
+    except TranslateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
         text = read_article(args.input, config)
-        translator = Translator.from_config(config)
+        translator = Translator.from_config(config, memory=memory)
         translation = translator.translate(text, progress=terminal_progress("Translating", "sentence"))
         print(as_json(translation, translator) if args.json else translation.text)
-        if translator.compute_notice:
-            print(f"warning: {translator.compute_notice}", file=sys.stderr)
+        for notice in (translator.compute_notice, translator.memory_notice):
+            if notice:
+                print(f"warning: {notice}", file=sys.stderr)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    finally:
+        if memory is not None:
+            memory.close()
     return 0
 
 

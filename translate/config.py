@@ -166,6 +166,8 @@ class RunConfig:
     max_tokens: int = 84
     summary_beams: int = 4
     long_input: str = "lead"
+    memory: str | None = None  # translation memory: a database URL or "off"; None: the default (memory_url)
+    memory_machine: bool = False  # the batch job also writes the model's translations to the memory
 
     def __post_init__(self) -> None:
         checks = (
@@ -183,6 +185,8 @@ class RunConfig:
             (self.batch_tokens >= 16, "The batch token budget must be at least 16."),
             (self.sentences >= 1, "A summary needs at least 1 sentence."),
             (self.max_tokens >= 8, "A summary needs at least 8 tokens."),
+            (self.memory is None or self.memory.lower() == "off" or self.memory.startswith(MEMORY_SCHEMES),
+             f"KHABAR_MEMORY takes off, sqlite:///PATH or postgresql://..., not {redact(self.memory or '')!r}."),
         )
         for ok, message in checks:
             if not ok:
@@ -221,6 +225,8 @@ class RunConfig:
         given = {item.name: getattr(args, item.name, None) for item in fields(cls)}
         given["keep_diacritics"] = True if getattr(args, "keep_diacritics", False) else None
         given["summary"] = False if getattr(args, "no_summary", False) else None
+        given["memory"] = "off" if getattr(args, "no_memory", False) else None
+        given["memory_machine"] = True if getattr(args, "memory_machine", False) else None
         return cls.resolved(**given)
 
     def replace(self, **changes: Any) -> RunConfig:
@@ -253,6 +259,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True, seve
     model.add_argument("--keep-diacritics", action="store_true", default=False,
                        help="do not strip Arabic diacritics [KHABAR_KEEP_DIACRITICS]")
     model.add_argument("--glossary", help="house-style glossary file (.tsv or .csv) [KHABAR_GLOSSARY]")
+    model.add_argument("--no-memory", action="store_true", default=False,
+                       help="neither read nor write the translation memory [KHABAR_MEMORY=off]")
     if not summary:
         return
     group = parser.add_argument_group("summaries")
@@ -271,6 +279,50 @@ def add_arguments(parser: argparse.ArgumentParser, *, summary: bool = True, seve
                        "default 4]")
     group.add_argument("--long-input", choices=LONG_INPUT, help="an article longer than the summariser's window: "
                        "summarise its lead, or chunks then their summaries [KHABAR_LONG_INPUT, default lead]")
+
+
+def add_memory_writing(parser: argparse.ArgumentParser) -> None:
+    """Declare ``--memory-machine`` (the batch job's: save the model's translations in the memory too)."""
+    parser.add_argument("--memory-machine", action="store_true", default=False,
+                        help="also save the model's translations in the translation memory, so that a later run "
+                        "reuses them [KHABAR_MEMORY_MACHINE]")
+
+
+# --- the translation memory's place ---------------------------------------------------------------
+
+MEMORY_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://", "postgres://")
+MEMORY_FILE = "memory.sqlite3"
+
+
+def data_dir() -> Path:
+    """Where khabar keeps its data: ``KHABAR_DATA_DIR``, else ``$XDG_DATA_HOME/khabar``, else
+    ``~/.local/share/khabar`` (not created here)."""
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    default = Path(xdg) / "khabar" if xdg else Path.home() / ".local" / "share" / "khabar"
+    return Path(setting("data_dir", None, str(default))).expanduser()
+
+
+def memory_url(value: str | None = None) -> str | None:
+    """The translation memory's database URL: ``value`` (a :class:`RunConfig`'s ``memory``), else
+    ``KHABAR_MEMORY``, else ``sqlite:///<data folder>/memory.sqlite3``; None when it is ``off``. Raises
+    :class:`TranslateError` for anything else than ``off``, ``sqlite:///PATH`` or ``postgresql://...``."""
+    raw = (value if value is not None else setting("memory", None, "")).strip()
+    if raw.lower() == "off":
+        return None
+    if not raw:
+        return f"sqlite:///{data_dir() / MEMORY_FILE}"
+    if not raw.startswith(MEMORY_SCHEMES) or raw in MEMORY_SCHEMES:
+        raise TranslateError(f"KHABAR_MEMORY takes off, sqlite:///PATH or postgresql://..., not {redact(raw)!r}.")
+    return raw
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, fit to show (``postgresql://user:***@host/db``)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 # --- the server's and the batch job's own settings (KHABAR_* variables) ------------------------------

@@ -10,12 +10,13 @@ from typing import Any
 
 from translate.cache import LRUCache
 from translate.checks import check
-from translate.config import MIN_SCORE, RunConfig, threads_for
+from translate.config import MIN_SCORE, RunConfig, digest, threads_for
 from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
 from translate.progress import Progress
+from translate.recall import MemoryUse, mark
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
 
 NO_REPEAT_NGRAM_SIZE = 4  # no 4-gram twice in one translation
@@ -33,6 +34,14 @@ class Segment:
     score: float  # mean token log-probability of the target (0.0 when copied unchanged)
     flags: tuple[str, ...] = ()
     details: dict[str, str] = field(default_factory=dict)  # flag → what is wrong, for the editor
+    memory: dict[str, Any] | None = None  # the English came from the translation memory: origin, editor, when
+
+
+@dataclass(frozen=True)
+class Remembered(Hypothesis):
+    """A translation found in the translation memory (``memory``: its origin, editor and when)."""
+
+    memory: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,9 @@ class Translator(Generating):
     configuration's. ``decoding`` replaces the decoding settings (benchmarks), ``languages`` is the
     (source, target) pair, ``interactive`` marks the app and HTTP API, whose threads differ
     (:func:`translate.config.threads_for`). ``option`` is the setting that chose the model
-    (``model``, or ``arabic_model`` for translate-back), named in load errors.
+    (``model``, or ``arabic_model`` for translate-back), named in load errors. ``memory`` is the open
+    translation memory (:func:`translate.recall.open_run_memory`), or None: the front ends open it; a
+    library caller passes one to use it.
     """
 
     def __init__(
@@ -73,6 +84,7 @@ class Translator(Generating):
         cache_size: int = CACHE_SIZE,
         max_input_tokens: int | None = None,
         option: str = "model",
+        memory: MemoryUse | None = None,
         **settings: Any,
     ) -> None:
         config = config.replace(**settings) if config is not None else RunConfig.resolved(**settings)
@@ -95,6 +107,7 @@ class Translator(Generating):
         self.source_language, self.target_language = languages
         self.cache: LRUCache[Hypothesis] = LRUCache(cache_size)
         self._engine: Engine | None = None
+        self.memory = memory
 
     @classmethod
     def from_config(cls, config: RunConfig, *, interactive: bool = False, **options: Any) -> Translator:
@@ -135,6 +148,22 @@ class Translator(Generating):
             "min_score": self.min_score,
             "glossary": self.glossary.digest if self.glossary is not None else None,
         }
+
+    def memory_signature(self) -> str:
+        """What the memory's machine entries are kept under: :meth:`signature` without the glossary (the
+        terms of each sentence stand for it), as a short digest."""
+        return digest({k: v for k, v in self.signature().items() if k != "glossary"})
+
+    def terms(self, piece: str) -> dict[str, str]:
+        """The glossary terms in ``piece``: each entry's first Arabic spelling and its English house form."""
+        if self.glossary is None:
+            return {}
+        return {entry.arabic[0]: entry.english for entry in self.glossary.find(piece)}
+
+    @property
+    def memory_notice(self) -> str | None:
+        """A warning for the user when the translation memory failed during the run (else None)."""
+        return self.memory.notice if self.memory is not None else None
 
     @property
     def max_input_tokens(self) -> int:
@@ -183,21 +212,39 @@ class Translator(Generating):
             yield Translation("", ())
 
     def translate_pieces(self, pieces: Sequence[str], *, progress: Progress | None = None) -> list[Hypothesis]:
-        """Translate sentence pieces: copies for pieces with nothing to translate, the cache for
-        pieces seen before, and length-sorted, token-budgeted batches for the rest."""
+        """Translate sentence pieces: copies for pieces with nothing to translate, the translation memory's
+        English (an editor's, else the model's from an earlier run), the cache for pieces seen before, and
+        length-sorted, token-budgeted batches for the rest (written to the memory when it keeps machine
+        translations)."""
         results: dict[str, Hypothesis] = {}
         for piece in pieces:
             if piece not in results:
                 copied = None if self._translatable(piece) else Hypothesis(piece, 0.0, False)
-                cached = copied or self.cache.get(self._cache_key(piece))
+                cached = copied or self._remembered(piece) or self.cache.get(self._cache_key(piece))
                 if cached is not None:
                     results[piece] = cached
         todo = sorted({p for p in pieces if p not in results}, key=len, reverse=True)
         if todo:
             self._generate(todo, results, progress)
+            if self.memory is not None and self.memory.write_machine:
+                signature = self.memory_signature()
+                for piece in todo:
+                    self.memory.save_machine(piece, results[piece].text, signature=signature,
+                                             terms=self.terms(piece))
         elif progress:
             progress(len(pieces), len(pieces))
         return [results[piece] for piece in pieces]
+
+    def _remembered(self, piece: str) -> Remembered | None:
+        """The memory's English of ``piece`` (an edited entry with the same terms, else a machine entry of
+        this model and settings), or None."""
+        if self.memory is None or not self.memory.working:
+            return None
+        entry = self.memory.exact(piece, signature=self.memory_signature(), terms=self.terms(piece))
+        if entry is None:
+            return None
+        score = getattr(entry, "score", None)
+        return Remembered(entry.target, 0.0 if score is None else score, False, memory=mark(entry))
 
     def _translatable(self, piece: str) -> bool:
         if self.source_language == "ar":
@@ -245,6 +292,7 @@ class Translator(Generating):
         if count < 1:
             raise TranslateError("The number of alternatives must be 1 or more.")
         n_best = self.with_decoding(beams=max(self.generation.beams, count), num_hypotheses=count)
+        n_best.memory = None  # the model's own candidates; the memory's are offered beside them
         found = []
         for piece, best in zip(pieces, n_best.translate_pieces(pieces), strict=True):
             candidates: dict[str, Segment] = {}
@@ -255,7 +303,15 @@ class Translator(Generating):
         return found
 
     def _segment(self, piece: str, paragraph: int, hyp: Hypothesis) -> Segment:
-        """The segment of ``piece`` translated as ``hyp``: glossary forms put in, then checked."""
+        """The segment of ``piece`` translated as ``hyp``: glossary forms put in, then checked. An editor's
+        English from the memory is checked again as any edit is: its terms verified, never rewritten, and
+        no confidence or length-cap flag."""
+        if isinstance(hyp, Remembered) and hyp.memory.get("origin") == "edited":
+            details = check(piece, hyp.text) if self._translatable(piece) else {}
+            missing = self.glossary.missing(self.glossary.find(piece), hyp.text) if self.glossary else []
+            if missing:
+                details[GLOSSARY] = "; ".join(f"{entry.english} missing" for entry in missing)
+            return Segment(piece, hyp.text, paragraph, round(hyp.score, 4), tuple(details), details, dict(hyp.memory))
         target, missing = hyp.text, None
         if self.glossary is not None and self._translatable(piece):
             target, missing = self.glossary.apply(piece, target)
@@ -263,7 +319,8 @@ class Translator(Generating):
                         min_score=self.min_score) if self._translatable(piece) else {}
         if missing:
             details[GLOSSARY] = missing
-        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details)
+        remembered = dict(hyp.memory) if isinstance(hyp, Remembered) else None
+        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details, remembered)
 
     def _document(self, item: Layout, hypotheses: Sequence[Hypothesis]) -> Translation:
         segments = [self._segment(piece, paragraph, hyp)

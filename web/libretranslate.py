@@ -540,7 +540,8 @@ def segment_record(segment: Any, masked: Masked | None = None) -> dict[str, Any]
     """One sentence as Khabar's extra answer shows it (with the placeholders ``masked`` took out put back)."""
     put_back = masked.restore_part if masked is not None and masked.tokens else str
     return {"source": put_back(segment.source), "target": put_back(segment.target), "score": segment.score,
-            "flags": list(segment.flags), "details": dict(segment.details)}
+            "flags": list(segment.flags), "details": dict(segment.details),
+            "memory": dict(segment.memory) if getattr(segment, "memory", None) else None}
 
 
 def _answer(handler: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Response]]:

@@ -50,6 +50,7 @@ from translate.config import RunConfig, cache_dir, digest, quiet_ray, ray_connec
 from translate.engines import converted_model
 from translate.errors import TranslateError
 from translate.files import remove_stale_temporaries
+from translate.recall import open_run_memory
 from translate.translator import Translator
 
 __all__ = ["TASK_RETRIES", "ArticleWorker", "RayBackend", "check_fits"]
@@ -185,7 +186,7 @@ class ArticleWorker:
     def __init__(self, config: RunConfig, spec: WorkerSpec, driver: int | None = None) -> None:
         if driver is not None:
             follow(driver)
-        translator = Translator.from_config(config)
+        translator = Translator.from_config(config, memory=open_run_memory(config))
         summarizer = Summarizer.from_config(config) if config.summary else None
         with node_lock():  # the actors of a node would convert the same model into its cache at once
             convert_once(translator, summarizer)

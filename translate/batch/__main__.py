@@ -11,9 +11,10 @@ from jobs.backends import BackendSetting, open_backend
 from jobs.backends import add_arguments as add_backend_arguments
 from jobs.batch import Run
 from summarize import Summarizer
-from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, config_from_parser
+from translate.config import FILE_MAX_BYTES, INPUT_TYPES, add_arguments, add_memory_writing, config_from_parser
 from translate.errors import TranslateError
 from translate.files import FolderInUse, FolderLock
+from translate.recall import open_run_memory
 from translate.translator import Translator
 
 
@@ -29,13 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-bytes", type=int, default=FILE_MAX_BYTES,
                         help=f"larger files fail (default {FILE_MAX_BYTES:,})")
     parser.add_argument("--group-size", type=int, default=64, help="texts translated together per batch (default 64)")
+    add_memory_writing(parser)
     add_backend_arguments(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the batch job: 0 all done, 1 some failed (or the disk is full), 2 usage error, OUT_DIR in use or
-    not creatable (both said before any model loads)."""
+    not creatable, or a translation memory that cannot be opened (all said before any model loads)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     in_dir, out_dir = (Path(p).expanduser().resolve() for p in (args.in_dir, args.out_dir))
@@ -52,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--jobs (now --threads) must be 1 or more")
         args.threads = args.threads or args.jobs
     config = config_from_parser(parser, args)
+    try:
+        memory = open_run_memory(config)
+    except TranslateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2  # before OUT_DIR is made
     made = not out_dir.exists()  # a run that stops before any work leaves no folder it made
     try:  # OUT_DIR made and free, checked before any model or backend starts (the run takes its lock again)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -63,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        return _run(args, config, in_dir, out_dir)
+        return _run(args, config, in_dir, out_dir, memory)
     finally:
+        if memory is not None:
+            memory.close()
         if made:
             _remove_if_unused(out_dir)
 
@@ -79,11 +88,11 @@ def _remove_if_unused(out_dir: Path) -> None:
         out_dir.rmdir()
 
 
-def _run(args, config, in_dir: Path, out_dir: Path) -> int:
+def _run(args, config, in_dir: Path, out_dir: Path, memory=None) -> int:
     """Start the backend, build the models and run; each failure is one line and its exit code."""
     try:
         with open_backend(args, config) as backend:  # Ray: started or connected, checked, shut down at the end
-            translator = Translator.from_config(config)
+            translator = Translator.from_config(config, memory=memory)
             summarizer = Summarizer.from_config(config) if config.summary else None
             run = Run(in_dir, out_dir, translator, summarizer, force=args.force, text_field=args.text_field,
                       max_bytes=args.max_bytes, group_units=max(1, args.group_size), backend=backend)
