@@ -65,13 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         cors_origins()  # so does a bad KHABAR_CORS_ORIGINS
         host, port = setting("host", args.host, "127.0.0.1"), setting("port", args.port, 7860)
         check_listen(host, port)
+        from translate.recall import open_run_memory
+
+        memory = open_run_memory(config)  # a corrupt, locked or unreachable memory stops the app here
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     from web.service import Service
 
     try:
-        service = Service.from_config(config)
+        service = Service.from_config(config, memory=memory)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -31,7 +31,7 @@ from translate.glossary import Glossary
 from translate.language import language_warnings
 from translate.text import normalize, split_paragraphs
 from translate.translator import Translator
-from web import review
+from web import memory_hooks, review
 from web.service import Service
 
 NO_SUMMARIES = "Summaries are switched off on this server."
@@ -310,14 +310,15 @@ def apply_edits(service: Service, state: Reviewing | None, rows: Any) -> tuple:
             review.status(machine, current, state.session.summary))
 
 
-def edit_review(service: Service, state: Reviewing | None, rows: Any) -> tuple:
+def edit_review(service: Service, state: Reviewing | None, rows: Any, editor: str | None = None) -> tuple:
     """The Paste tab's edit: :func:`apply_edits`, with the English before the edit kept for Undo and
     the status saying what was put back in a table whose rows were added or deleted; returns the new
-    state last."""
+    state last. Each changed sentence is saved in the translation memory as ``editor``'s edit."""
     current, note = current_and_note(state, rows)
     machine = state.session.machine
     english = tuple(s.target for s in current.segments)
     if english != tuple(review.tidy(t) for t in state.now()):
+        memory_hooks.remember_edits(models_for(service, state.glossary)[0], machine, state.now(), english, editor)
         state = replace(state, english=english, history=(*state.history, state.now())[-UNDO_DEPTH:])
     return (current.text, review_table(current, machine), export_files(service, state, current),
             review.status(machine, current, state.session.summary, f"{note} {undo_note(state)}".strip()), state)
@@ -329,14 +330,16 @@ def undo_note(state: Reviewing) -> str:
         if state.history else ""
 
 
-def undo(service: Service, state: Reviewing | None) -> tuple:
+def undo(service: Service, state: Reviewing | None, editor: str | None = None) -> tuple:
     """Take back the last edit in the review table: the English, the table, the downloads and the
-    status as they were before it."""
+    status as they were before it (and the translation memory too, as ``editor``'s edit)."""
     if state is None:
         raise gr.Error("Translate an article first: there is nothing to undo.")
     if not state.history:
         raise gr.Error("There is no edit to undo.")
     english = state.history[-1]
+    memory_hooks.remember_edits(models_for(service, state.glossary)[0], state.session.machine, state.now(),
+                                [review.tidy(t) for t in english], editor)
     state = replace(state, english=english, history=state.history[:-1])
     machine = state.session.machine
     try:
@@ -482,11 +485,12 @@ def alternatives(service: Service, state: Reviewing | None, row: int | None) -> 
     except TranslateError as error:
         raise gr.Error(str(error)) from None
     choices = [(review.alternative_label(c), c.target) for c in candidates]
+    choices += memory_hooks.suggestions(translator, segments[row].source)  # offered, never applied unasked
     return gr.update(choices=choices, value=None, label=f"Sentence {row + 1}: the model's candidates", visible=True)
 
 
 def pick_alternative(service: Service, state: Reviewing | None, rows: Any, row: int | None,
-                     english: str | None) -> tuple:
+                     english: str | None, editor: str | None = None) -> tuple:
     """Make the chosen candidate the selected sentence's edit (checked again, undoable as any edit)."""
     if state is None or row is None:
         raise gr.Error("Select a sentence in the review table and ask for its alternatives first.")
@@ -500,4 +504,4 @@ def pick_alternative(service: Service, state: Reviewing | None, rows: Any, row: 
     table_now = review.rows(machine)
     for line, text in zip(table_now, english_now, strict=True):
         line[review.ENGLISH] = text
-    return edit_review(service, state, table_now)
+    return edit_review(service, state, table_now, editor)

@@ -16,6 +16,7 @@ from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary
 from translate.text import Layout, normalize, split_paragraphs
 from translate.translator import Segment, Translation
+from web.memory_hooks import memory_words
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def recheck(segment: Segment, english: str, *, glossary: Glossary | None = None)
         missing = glossary.missing(glossary.find(segment.source), english)
         if missing:
             details[GLOSSARY] = "; ".join(f"{entry.english} missing" for entry in missing)
-    return replace(segment, target=english, flags=tuple(details), details=details)
+    return replace(segment, target=english, flags=tuple(details), details=details, memory=None)
 
 
 def edit(session: Session, english: Sequence[str], *, glossary: Glossary | None = None) -> Translation:
@@ -196,6 +197,8 @@ def flag_words(segment: Segment) -> str:
         name = FLAG_WORDS.get(flag, flag.replace("_", " ").capitalize())
         detail = segment.details.get(flag)
         lines.append(f"{FLAG_MARK}{name}: {detail}" if detail else f"{FLAG_MARK}{name}")
+    if segment.memory:  # not a flag: where the English came from
+        lines.append(FLAG_MARK + memory_words(segment))
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from summarize import Summarizer
 from translate.config import ARTICLE_MAX_CHARS, ARTICLE_MAX_TOKENS, QUEUE_SIZE, SCRATCH_MAX_AGE_S, RunConfig
 from translate.errors import TranslateError
+from translate.recall import MemoryUse, open_run_memory
 from translate.text import check_article
 from translate.translator import Translator
 from web.uploads import Uploads
@@ -30,7 +31,8 @@ class Busy(TranslateError):
 
 class Service:
     """The translator and summariser of one run configuration, a turn-taking slot for using them,
-    a scratch folder for request files, and the files clients uploaded (:attr:`uploads`)."""
+    a scratch folder for request files, the files clients uploaded (:attr:`uploads`), and the translation
+    memory the translator uses (opened once per process, closed by :meth:`close`)."""
 
     def __init__(self, translator: Translator, summarizer: Summarizer | None, *, config: RunConfig | None = None,
                  max_waiting: int = QUEUE_SIZE) -> None:
@@ -49,12 +51,19 @@ class Service:
         self._said: set[str] = set()  # int8 guard warnings already shown in the page
 
     @classmethod
-    def from_config(cls, config: RunConfig) -> Service:
+    def from_config(cls, config: RunConfig, *, memory: MemoryUse | None = None) -> Service:
         """The service a run configuration describes (models are loaded by :meth:`warm`). Nothing is made
-        on disk until both models are named correctly, the translator's first (before torch is imported)."""
+        on disk until both models are named correctly, the translator's first (before torch is imported);
+        then the translation memory is opened, unless given (``memory``) or off."""
         translator = Translator.from_config(config, interactive=True)
         summarizer = Summarizer.from_config(config, interactive=True) if config.summary else None
+        translator.memory = memory if memory is not None else open_run_memory(config)
         return cls(translator, summarizer, config=config)
+
+    @property
+    def memory(self) -> MemoryUse | None:
+        """The translation memory (None when it is off)."""
+        return self.translator.memory
 
     def warm(self) -> None:
         """Load every model now, on its engine (CTranslate2's checked by its canary), so no request waits."""
@@ -66,7 +75,8 @@ class Service:
 
     def compute_notices(self) -> list[str]:
         """The int8 guard's warnings for the models loaded so far (each once)."""
-        found = [self.translator.compute_notice, self.summarizer.compute_notice if self.summarizer else None]
+        found = [self.translator.compute_notice, self.summarizer.compute_notice if self.summarizer else None,
+                 self.translator.memory_notice]
         return list(dict.fromkeys(notice for notice in found if notice))
 
     def unsaid_notices(self) -> list[str]:
@@ -146,3 +156,6 @@ class Service:
         self.stop()
         self._stop.set()
         shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.memory is not None:
+            self.memory.close()
+            self.translator.memory = None

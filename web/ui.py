@@ -14,6 +14,7 @@ from translate import TranslateError
 from translate.config import ARTICLE_MAX_CHARS, FILE_MAX_BYTES, FILE_MAX_CHARS, QUEUE_SIZE, UPLOAD_TYPES
 from translate.glossary import COLUMNS
 from web import handlers, review, review_actions, summary_view
+from web.memory_hooks import bound_editing as editing
 from web.service import Service
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "article_ar.txt"
@@ -133,13 +134,14 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             gr.Button(visible=False).click(turn(handlers.run_article), [arabic, with_summary, *glossary], outputs,
                                            api_name="article", **shared)
             edits = [english, table, downloads, status, session]
-            table.input(bound(handlers.edit_review, service), [session, table], edits,
+            table.input(editing(handlers.edit_review, service), [session, table], edits,
                         api_visibility="private", concurrency_id="review")
-            undo.click(bound(handlers.undo, service), session, edits, api_visibility="private", concurrency_id="review")
+            undo.click(editing(handlers.undo, service), session, edits, api_visibility="private",
+                       concurrency_id="review")
             row = gr.State(None)  # the row of the review table's selected cell
             table.select(handlers.selected_row, None, row, api_visibility="private", queue=False)
             ask.click(turn(handlers.alternatives), [session, row], candidates, api_visibility="private", **shared)
-            pick.click(bound(handlers.pick_alternative, service), [session, table, row, candidates], edits,
+            pick.click(editing(handlers.pick_alternative, service), [session, table, row, candidates], edits,
                        api_visibility="private", concurrency_id="review")
             regenerate.click(turn(handlers.regenerate_summaries), [session, table],
                              [summary_en, summary_ar, downloads, status, session], api_visibility="private", **shared
