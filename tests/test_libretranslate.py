@@ -94,7 +94,7 @@ def test_alternatives_and_khabar_segments_on_request(url) -> None:
     assert 1 <= len(alternatives) <= 3 and len(set(alternatives)) == len(alternatives)
     assert answer["translatedText"] not in alternatives and all(isinstance(a, str) and a for a in alternatives)
     assert [s["target"] for s in answer["segments"]] == [P[3][1], P[6][1]]
-    assert set(answer["segments"][0]) == {"source", "target", "score", "flags", "details"}
+    assert set(answer["segments"][0]) == {"source", "target", "score", "flags", "details", "memory"}
     plain = httpx.post(f"{url}/translate", json={"q": P[3][0], "source": "ar", "target": "en"}, timeout=60).json()
     assert plain == {"translatedText": P[3][1]}
 

@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -318,11 +319,7 @@ def memory_url(value: str | None = None) -> str | None:
 
 def redact(url: str) -> str:
     """A database URL without its password, fit to show (``postgresql://user:***@host/db``)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    return re.sub(r":[^:@/]+@", ":***@", url)
 
 
 # --- the server's and the batch job's own settings (KHABAR_* variables) ------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -77,18 +77,22 @@ class MemoryUse:
                     log.warning("%s", self.notice)
             return fallback
 
-    def exact(self, source: str, *, signature: str, terms: dict[str, str]) -> Any | None:
-        """The entry whose English this sentence takes (see :meth:`translate.memory.Memory.exact`), or None."""
-        return self._call(lambda: self.memory.exact(source, signature=signature, terms=terms), None)
+    def exact_many(self, requests: Sequence[tuple[str, dict[str, str]]], *, signature: str) -> dict[str, Any]:
+        """For (sentence, its glossary terms) pairs, the entry whose English each sentence takes (see
+        :meth:`translate.memory.Memory.exact`), by sentence; sentences without one are left out."""
+        if not requests:
+            return {}
+        return self._call(lambda: dict(self.memory.exact_many(list(requests), signature=signature)), {})
 
     def fuzzy(self, source: str, *, threshold: float = 0.85, limit: int = 3) -> list[tuple[Any, float]]:
         """Edited entries whose Arabic is at least ``threshold`` similar, with their similarity, best first."""
         return self._call(lambda: list(self.memory.fuzzy(source, threshold=threshold, limit=limit)), [])
 
-    def save_machine(self, source: str, target: str, *, signature: str, terms: dict[str, str]) -> None:
-        """Remember the model's English of a sentence (only when :attr:`write_machine`)."""
-        if self.write_machine:
-            self._call(lambda: self.memory.save_machine(source, target, signature=signature, terms=terms), None)
+    def save_machine(self, items: Sequence[tuple[str, str, dict[str, str]]], *, signature: str) -> None:
+        """Remember the model's English of sentences, (Arabic, English, terms) triples (only when
+        :attr:`write_machine`)."""
+        if self.write_machine and items:
+            self._call(lambda: self.memory.save_machine(list(items), signature=signature), None)
 
     def save_edit(self, source: str, target: str, *, editor: str | None, signature: str,
                   terms: dict[str, str]) -> None:
@@ -96,9 +100,9 @@ class MemoryUse:
         self._call(lambda: self.memory.save_edit(source, target, editor=editor, signature=signature, terms=terms),
                    None)
 
-    def revert(self, source: str) -> None:
-        """Forget the edited English of a sentence (the editor put the machine's back)."""
-        self._call(lambda: self.memory.revert(source), None)
+    def revert(self, source: str, *, editor: str | None = None) -> None:
+        """Forget the edited English of a sentence (``editor`` put the machine's back)."""
+        self._call(lambda: self.memory.revert(source, editor=editor), None)
 
     def close(self) -> None:
         """Close the memory (a failure to close is logged: what was written is already committed)."""

@@ -216,35 +216,39 @@ class Translator(Generating):
         English (an editor's, else the model's from an earlier run), the cache for pieces seen before, and
         length-sorted, token-budgeted batches for the rest (written to the memory when it keeps machine
         translations)."""
-        results: dict[str, Hypothesis] = {}
+        results: dict[str, Hypothesis] = {
+            piece: Hypothesis(piece, 0.0, False) for piece in pieces if not self._translatable(piece)}
+        results.update(self._remembered([piece for piece in dict.fromkeys(pieces) if piece not in results]))
         for piece in pieces:
             if piece not in results:
-                copied = None if self._translatable(piece) else Hypothesis(piece, 0.0, False)
-                cached = copied or self._remembered(piece) or self.cache.get(self._cache_key(piece))
+                cached = self.cache.get(self._cache_key(piece))
                 if cached is not None:
                     results[piece] = cached
         todo = sorted({p for p in pieces if p not in results}, key=len, reverse=True)
         if todo:
             self._generate(todo, results, progress)
-            if self.memory is not None and self.memory.write_machine:
-                signature = self.memory_signature()
-                for piece in todo:
-                    self.memory.save_machine(piece, results[piece].text, signature=signature,
-                                             terms=self.terms(piece))
+            self._remember(todo, results)
         elif progress:
             progress(len(pieces), len(pieces))
         return [results[piece] for piece in pieces]
 
-    def _remembered(self, piece: str) -> Remembered | None:
-        """The memory's English of ``piece`` (an edited entry with the same terms, else a machine entry of
-        this model and settings), or None."""
-        if self.memory is None or not self.memory.working:
-            return None
-        entry = self.memory.exact(piece, signature=self.memory_signature(), terms=self.terms(piece))
-        if entry is None:
-            return None
-        score = getattr(entry, "score", None)
-        return Remembered(entry.target, 0.0 if score is None else score, False, memory=mark(entry))
+    def _remembered(self, pieces: Sequence[str]) -> dict[str, Remembered]:
+        """The memory's English of each of ``pieces`` that has one (an edited entry with the same terms, else
+        a machine entry of this model and settings with the same terms). The memory keeps no score: 0.0."""
+        if self.memory is None or not self.memory.working or not pieces:
+            return {}
+        found = self.memory.exact_many([(piece, self.terms(piece)) for piece in pieces],
+                                       signature=self.memory_signature())
+        return {piece: Remembered(entry.target, 0.0, False, memory=mark(entry)) for piece, entry in found.items()}
+
+    def _remember(self, pieces: Sequence[str], results: dict[str, Hypothesis]) -> None:
+        """Write the model's English of ``pieces`` to the memory, when it keeps machine translations: only
+        those complete and confident (the memory keeps no score, so a reused one raises neither flag)."""
+        if self.memory is None or not self.memory.write_machine or not self.memory.working:
+            return
+        kept = [(piece, results[piece].text, self.terms(piece)) for piece in pieces
+                if not results[piece].truncated and results[piece].score >= self.min_score]
+        self.memory.save_machine(kept, signature=self.memory_signature())
 
     def _translatable(self, piece: str) -> bool:
         if self.source_language == "ar":

@@ -53,7 +53,7 @@ def remember_edits(translator: Translator, machine: Translation, before: Sequenc
         if old == new:
             continue
         if new == segment.target and segment.memory is None:
-            memory.revert(segment.source)
+            memory.revert(segment.source, editor=editor)
             continue
         signature = signature or translator.memory_signature()
         memory.save_edit(segment.source, new, editor=editor, signature=signature,
