@@ -38,7 +38,7 @@ def memory(tmp_path) -> Iterator[MemoryUse]:
 
 
 def translator_with(model: Path, memory: MemoryUse | None, **options) -> Translator:
-    return Translator(str(model), beams=1, memory=memory, **options)
+    return Translator(str(model), memory=memory, **({"beams": 1} | options))
 
 
 def edit(translator: Translator, source: str, english: str, editor: str | None = "alice") -> None:
@@ -101,7 +101,7 @@ def test_the_models_english_is_a_persistent_cache_across_translators(memorised_m
 
 def test_a_changed_glossary_term_invalidates_the_entries_of_its_sentences(memorised_marian, memory) -> None:
     cairo = Glossary.from_rows([["القاهرة", "Cairo"]])
-    qahira = Glossary.from_rows([["القاهرة", "Al-Qahira"]])
+    qahira = Glossary.from_rows([["القاهرة", "Al-Qahira", "Cairo"]])  # Cairo now corrected
     with_cairo = translator_with(memorised_marian, memory, glossary=cairo)
     edit(with_cairo, P[0][0], EDITED)
     edit(with_cairo, P[1][0], "He said the government has a new plan for the economy.")  # no term of the glossary

@@ -291,7 +291,7 @@ def add_memory_writing(parser: argparse.ArgumentParser) -> None:
 
 # --- the translation memory's place ---------------------------------------------------------------
 
-MEMORY_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://", "postgres://")
+MEMORY_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
 MEMORY_FILE = "memory.sqlite3"
 
 

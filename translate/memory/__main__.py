@@ -61,5 +61,17 @@ def main(argv: Sequence[str] | None = None, *, default_memory: str | None = None
     return 0
 
 
+def configured_memory() -> str | None:
+    """The memory the other front ends use (``KHABAR_MEMORY``, else the data folder's), None when off."""
+    from translate.config import memory_url
+
+    return memory_url()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        configured = configured_memory()
+    except TranslateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(default_memory=configured))
