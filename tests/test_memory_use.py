@@ -208,8 +208,8 @@ def test_the_batch_job_reads_edits_and_writes_the_models_english_only_when_asked
     (inputs / "story.txt").write_text(f"{P[4][0]} {P[0][0]}", encoding="utf-8")
     options = ["--model", str(memorised_marian), "--beams", "1", "--no-summary"]
     assert batch([str(inputs), str(tmp_path / "out"), *options]) == 0
-    assert (tmp_path / "out" / "story.txt").read_text(encoding="utf-8").strip() == f"{P[4][1]} {EDITED}"
-    review = json.loads(next((tmp_path / "out").rglob("*.json")).read_text(encoding="utf-8"))
+    assert (tmp_path / "out" / "story.en.txt").read_text(encoding="utf-8") == f"{P[4][1]} {EDITED}\n"
+    review = json.loads((tmp_path / "out" / "story.review.json").read_text(encoding="utf-8"))
     assert [s["memory"] and s["memory"]["editor"] for s in review["sentences"]] == [None, "carol"]
     (record,) = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
     assert [(m["sentence"], m["origin"], m["editor"]) for m in record["memory"]] == [(2, "edited", "carol")]
@@ -232,8 +232,8 @@ def test_the_batch_job_goes_on_when_the_memory_fails_and_warns_once(memorised_ma
         (inputs / f"{number}.txt").write_text(P[number][0], encoding="utf-8")
     assert batch([str(inputs), str(tmp_path / "out"), "--model", str(memorised_marian), "--beams", "1",
                   "--no-summary", "--group-size", "1"]) == 0
-    assert [(tmp_path / "out" / f"{n}.txt").read_text(encoding="utf-8").strip() for n in range(3)] == \
-        [english for _, english in P[:3]]
+    assert [(tmp_path / "out" / f"{n}.en.txt").read_text(encoding="utf-8") for n in range(3)] == \
+        [english + "\n" for _, english in P[:3]]
     assert capsys.readouterr().err.count("warning: The translation memory sqlite:///gone.sqlite3 failed") == 1
 
 
@@ -245,9 +245,9 @@ def test_the_http_api_answers_with_the_edit_and_its_mark(memorised_marian, memor
     translator = translator_with(memorised_marian, memory)
     edit(translator, P[0][0], EDITED, editor=None)
     with support.served(Service(translator, None)) as url:
-        answer = httpx.post(f"{url}/translate", json={"q": f"{P[5][0]} {P[0][0]}", "source": "ar", "target": "en",
-                                                      "segments": True}, timeout=60).json()
-    assert answer["translatedText"] == f"{P[5][1]} {EDITED}"
+        body = {"q": f"{P[5][0]} {P[0][0]}", "source": "ar", "target": "en", "segments": True}
+        answer = httpx.post(f"{url.rstrip('/')}/translate", json=body, timeout=60).json()
+    assert answer.get("translatedText") == f"{P[5][1]} {EDITED}", answer
     assert answer["segments"][0]["memory"] is None
     assert answer["segments"][1]["memory"]["origin"] == "edited" and answer["segments"][1]["memory"]["editor"] is None
 
