@@ -4,6 +4,7 @@ broken at start or failing mid-run."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -290,3 +291,17 @@ def test_the_paste_tab_saves_edits_reverts_them_and_suggests_near_matches(memori
         assert (picked.target, picked.editor) == ("He said the government is drafting a plan.", "eve")
     finally:
         service.close()
+
+
+def test_the_page_passes_the_logged_in_user_as_the_editor() -> None:
+    from types import SimpleNamespace
+
+    from web.memory_hooks import bound_editing
+
+    def handler(service, state, rows, editor=None):
+        return service, state, rows, editor
+
+    call = bound_editing(handler, "service")
+    assert [p.name for p in inspect.signature(call).parameters.values()] == ["state", "rows", "request"]
+    assert call("state", "rows", SimpleNamespace(username="alice")) == ("service", "state", "rows", "alice")
+    assert call("state", "rows", SimpleNamespace(username=None)) == ("service", "state", "rows", None)
