@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the memory tests, from the distribution's binaries.
 
 ``KHABAR_TEST_POSTGRES`` (a URL) uses a running server instead. When neither works the tests
-fail in CI (``CI`` set: PostgreSQL must be tested for real) and are skipped elsewhere."""
+fail in CI (``CI`` or ``KHABAR_REQUIRE_BROWSER`` set: PostgreSQL must be tested for real) and are
+skipped elsewhere. Both variables are read at import, before the session clears ``KHABAR_*``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ import psycopg
 import pytest
 
 TABLES = ("memory_schema", "edited", "machine", "history", "words")
+GIVEN_URL = os.environ.get("KHABAR_TEST_POSTGRES")
+REQUIRED = bool(os.environ.get("CI") or os.environ.get("KHABAR_REQUIRE_BROWSER"))
 
 
 @dataclass
@@ -80,16 +83,15 @@ def new_cluster() -> Cluster:
 def unavailable(reason: str) -> None:
     """Fail in CI, skip elsewhere."""
     message = f"PostgreSQL is not available for the memory tests: {reason}"
-    if os.environ.get("CI"):
+    if REQUIRED:
         pytest.fail(message)
     pytest.skip(message)
 
 
 @functools.cache
 def _shared() -> tuple[str | None, str]:
-    url = os.environ.get("KHABAR_TEST_POSTGRES")
-    if url:
-        return url, ""
+    if GIVEN_URL:
+        return GIVEN_URL, ""
     try:
         cluster = new_cluster()
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:
