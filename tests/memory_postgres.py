@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-TABLES = ("memory_schema", "edited", "machine", "history", "words")
+TABLES = ("memory_schema", "edited", "machine", "history", "words", "word_counts")
 GIVEN_URL = os.environ.get("KHABAR_TEST_POSTGRES")
 REQUIRED = bool(os.environ.get("CI") or os.environ.get("KHABAR_REQUIRE_BROWSER"))
 
