@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -233,3 +234,14 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_bad_urls_are_refused(url: str) -> None:
     with pytest.raises(TranslateError):
         open_memory(url)
+
+
+def test_the_fuzzy_benchmark_finds_what_a_plain_scan_finds() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import memory_fuzzy
+
+    result = memory_fuzzy.measure(2000, 40)
+    assert result["entries"] == 2000 and result["lookups"] == 40
+    assert result["baseline_matches"] >= 20  # the near-duplicate half of the queries
+    assert result["indexed_found"] == result["baseline_matches"]
+    assert result["indexed_median_ms"] > 0 and result["scan_median_ms"] > 0
