@@ -167,4 +167,5 @@ def test_the_admin_command_reports_bad_input(tmp_path: Path) -> None:
     done = admin("--memory", f"sqlite:///{tmp_path / 'corrupt.db'}", "stats")
     assert done.returncode == 2 and "error: Cannot open the translation memory" in done.stderr
     assert admin("--memory", url, "prune").returncode == 2  # needs a limit
-    assert admin("stats").returncode == 2  # needs --memory
+    done = admin("--memory", "mysql://db/khabar", "stats")
+    assert done.returncode == 2 and "sqlite:///PATH or postgresql://" in done.stderr
