@@ -30,6 +30,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             word TEXT NOT NULL, length INTEGER NOT NULL, key TEXT NOT NULL,
             PRIMARY KEY (word, length, key)){without_rowid}""",
         "CREATE INDEX words_key ON words (key)",
+        # How many edited entries hold each word, so a lookup reads the rarest words' lists.
+        "CREATE TABLE word_counts (word TEXT PRIMARY KEY, entries INTEGER NOT NULL)",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

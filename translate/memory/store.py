@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from translate.errors import TranslateError
 from translate.memory.backend import Backend, Transaction, chunks
@@ -47,9 +47,7 @@ def open_memory(url: str) -> Memory:
 
         backend = PostgresBackend(url)
     else:
-        raise TranslateError(
-            f"The translation memory must be a sqlite:///PATH or postgresql://... URL, not {url!r}."
-        )
+        raise TranslateError(f"The translation memory must be a sqlite:///PATH or postgresql://... URL, not {url!r}.")
     memory = Memory(backend)
     try:
         memory.migrate()
@@ -139,9 +137,7 @@ class Memory:
         ``signature`` and terms. Machine entries stored with other terms are deleted."""
         return self.exact_many([(source, terms)], signature=signature).get(source)
 
-    def exact_many(
-        self, requests: Sequence[tuple[str, Mapping[str, str]]], *, signature: str
-    ) -> dict[str, Entry]:
+    def exact_many(self, requests: Sequence[tuple[str, Mapping[str, str]]], *, signature: str) -> dict[str, Entry]:
         """``exact`` for many ``(source, terms)`` pairs at once: {source as given: Entry}."""
         wanted: dict[str, list[tuple[str, str]]] = {}
         for source, terms in requests:
@@ -189,36 +185,45 @@ class Memory:
 
     def fuzzy(self, source: str, *, threshold: float = 0.85, limit: int = 3) -> list[tuple[Entry, float]]:
         """Edited entries at least ``threshold`` similar to ``source`` (never its exact key),
-        best first, with their similarity (0..1): rapidfuzz's ratio on the keys, scored over
-        the keys that share the most words with it."""
+        best first, with their similarity (0..1): rapidfuzz's ratio on the keys.
+
+        Only keys that can share at least half of the query's words are scored: any such key
+        holds one of the rarest ``n - ceil(n/2) + 1`` of its ``n`` words, so only those words'
+        lists are read from the word index (and only keys of a length that can reach the
+        threshold)."""
         key = memory_key(source)
         words = sorted(key_words(key))
         if not words or limit <= 0:
             return []
         shortest, longest = _length_bounds(len(key), threshold)
-        marks = ",".join("?" * len(words))
-        sql = (
-            f"SELECT key, COUNT(*) AS shared FROM words WHERE word IN ({marks}) "
-            f"AND length BETWEEN ? AND ? AND key <> ? GROUP BY key HAVING COUNT(*) >= ? "
-            f"ORDER BY shared DESC, key LIMIT ?"
-        )
-        least = max(1, math.ceil(len(words) * 0.4))
 
         def work(tx: Transaction) -> list[tuple[Entry, float]]:
-            params = [*words, shortest, longest, key, least, FUZZY_CANDIDATES]
-            candidates = [row[0] for row in tx.rows(self._sql(sql), params)]
-            scored: list[tuple[float, str]] = []
-            for candidate in candidates:
-                score = fuzz.ratio(key, candidate, score_cutoff=threshold * 100) / 100
-                if score >= threshold:
-                    scored.append((score, candidate))
+            marks = ",".join("?" * len(words))
+            counts = dict(tx.rows(self._sql(f"SELECT word, entries FROM word_counts WHERE word IN ({marks})"), words))
+            rarest = sorted(words, key=lambda word: (counts.get(word, 0), word))[
+                : len(words) - math.ceil(len(words) / 2) + 1
+            ]
+            rarest = [word for word in rarest if counts.get(word, 0) > 0]
+            if not rarest:
+                return []
+            sql = (
+                f"SELECT key FROM words WHERE word IN ({','.join('?' * len(rarest))}) AND length BETWEEN ? AND ? "
+                f"AND key <> ? GROUP BY key ORDER BY COUNT(*) DESC, key LIMIT ?"
+            )
+            candidates = [
+                row[0] for row in tx.rows(self._sql(sql), [*rarest, shortest, longest, key, FUZZY_CANDIDATES])
+            ]
+            scored = [
+                (score / 100, candidate)
+                for candidate, score, _ in process.extract(
+                    key, candidates, scorer=fuzz.ratio, score_cutoff=threshold * 100, limit=None
+                )
+            ]
             scored.sort(key=lambda item: (-item[0], item[1]))
             best = scored[:limit]
             if not best:
                 return []
-            rows = tx.rows(
-                self._sql(f"{_EDITED} WHERE key IN ({','.join('?' * len(best))})"), [k for _, k in best]
-            )
+            rows = tx.rows(self._sql(f"{_EDITED} WHERE key IN ({','.join('?' * len(best))})"), [k for _, k in best])
             by_key = {row[0]: _entry(row, "edited") for row in rows}
             return [(by_key[k], score) for score, k in best if k in by_key]
 
@@ -244,11 +249,26 @@ class Memory:
             ),
             (key, action, entry.source, entry.target, entry.editor, entry.when, entry.signature, terms),
         )
-        tx.run(self._sql("DELETE FROM words WHERE key = ?"), (key,))
+        self._unindex(tx, key)
+        words = sorted(key_words(key))
         tx.run_many(
             self._sql("INSERT INTO words (word, length, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
-            [(word, len(key), key) for word in sorted(key_words(key))],
+            [(word, len(key), key) for word in words],
         )
+        tx.run_many(
+            self._sql(
+                "INSERT INTO word_counts (word, entries) VALUES (?, 1) "
+                "ON CONFLICT (word) DO UPDATE SET entries = word_counts.entries + 1"
+            ),
+            [(word,) for word in words],
+        )
+
+    def _unindex(self, tx: Transaction, key: str) -> None:
+        """Take ``key`` out of the word index."""
+        words = sorted(row[0] for row in tx.rows(self._sql("SELECT word FROM words WHERE key = ?"), (key,)))
+        if words:
+            tx.run_many(self._sql("UPDATE word_counts SET entries = entries - 1 WHERE word = ?"), [(w,) for w in words])
+            tx.run(self._sql("DELETE FROM words WHERE key = ?"), (key,))
 
     def save_edit(
         self,
@@ -301,7 +321,7 @@ class Memory:
             if not rows:
                 return False
             tx.run(self._sql("DELETE FROM edited WHERE key = ?"), (key,))
-            tx.run(self._sql("DELETE FROM words WHERE key = ?"), (key,))
+            self._unindex(tx, key)
             tx.run(
                 self._sql(
                     "INSERT INTO history (key, action, source, target, editor, created, signature, "

@@ -65,7 +65,13 @@ def _parse(path: Path) -> etree._ElementTree:
         resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
     )
     try:
-        tree = etree.parse(str(path), parser)
+        data = path.read_bytes()
+    except OSError as error:
+        raise TranslateError(f"Cannot read the TMX file {path}: {error.strerror or error}") from None
+    if any(mark.encode(codec) in data for mark in ("<!ENTITY",) for codec in ("utf-8", "utf-16-le", "utf-16-be")):
+        raise TranslateError(f"The TMX file {path} declares its own DTD or entities; that is refused.")
+    try:
+        tree = etree.fromstring(data, parser).getroottree()
     except (etree.XMLSyntaxError, OSError) as error:
         raise TranslateError(f"The TMX file {path} is not well-formed XML: {error}") from None
     if tree.docinfo.internalDTD is not None:
