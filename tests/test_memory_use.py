@@ -194,6 +194,17 @@ def test_a_corrupt_memory_file_is_an_error_at_start(memorised_marian, tmp_path, 
     assert str(corrupt) in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
+def test_the_app_refuses_a_corrupt_memory_before_loading_models(tmp_path, monkeypatch, capsys) -> None:
+    import app
+
+    corrupt = tmp_path / "memory.sqlite3"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("KHABAR_MEMORY", f"sqlite:///{corrupt}")
+    assert app.main(["--model", str(tmp_path / "no-such-model"), "--no-summary",
+                     "--port", str(support.free_port())]) == 2
+    assert str(corrupt) in capsys.readouterr().err
+
+
 # --- the batch job ---------------------------------------------------------------------------------
 
 def test_the_batch_job_reads_edits_and_writes_the_models_english_only_when_asked(memorised_marian, tmp_path,
