@@ -13,7 +13,7 @@ import memory_postgres
 import pytest
 
 from translate.errors import TranslateError
-from translate.memory import Memory, memory_key, open_memory
+from translate.memory import Entry, Memory, memory_key, open_memory
 from translate.memory import sqlite as sqlite_backend
 from translate.memory import store as memory_store
 
@@ -245,3 +245,26 @@ def test_the_fuzzy_benchmark_finds_what_a_plain_scan_finds() -> None:
     assert result["baseline_matches"] >= 20  # the near-duplicate half of the queries
     assert result["indexed_found"] == result["baseline_matches"]
     assert result["indexed_median_ms"] > 0 and result["scan_median_ms"] > 0
+
+
+def test_the_word_index_follows_edits_imports_and_reverts(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    near = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع القادم في القاهرة."
+    with open_memory(f"sqlite:///{path}") as memory:
+        memory.save_edit(MINISTER, "One.", editor="a", signature=SIG, terms={})
+        memory.save_edit(MINISTER, "Two.", editor="b", signature=SIG, terms={})
+        when = "2026-01-01T00:00:00Z"
+        memory.add_imported([Entry(MINISTER, "Three.", "edited", "c", when, SIG, {}),
+                             Entry(MINISTER, "Four.", "edited", "d", when, SIG, {}),
+                             Entry("جملة أخرى هنا.", "Other.", "edited", "d", when, SIG, {})])  # fmt: skip
+        assert [entry.target for entry, _ in memory.fuzzy(near)] == ["Four."]
+        assert [c.target for c in memory.history(MINISTER)] == ["One.", "Two.", "Three.", "Four."]
+        with sqlite3.connect(path) as raw:
+            assert raw.execute("SELECT SUM(entries) FROM word_counts").fetchone()[0] == memory.stats()["indexed_words"]
+        raw.close()
+        memory.revert(MINISTER)
+        memory.revert("جملة أخرى هنا.")
+        assert memory.fuzzy(near) == [] and memory.stats()["indexed_words"] == 0
+        with sqlite3.connect(path) as raw:
+            assert raw.execute("SELECT MAX(entries), MIN(entries) FROM word_counts").fetchone() == (0, 0)
+        raw.close()

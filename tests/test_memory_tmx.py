@@ -169,3 +169,17 @@ def test_the_admin_command_reports_bad_input(tmp_path: Path) -> None:
     assert admin("--memory", url, "prune").returncode == 2  # needs a limit
     done = admin("--memory", "mysql://db/khabar", "stats")
     assert done.returncode == 2 and "sqlite:///PATH or postgresql://" in done.stderr
+
+
+def test_awkward_characters_survive_a_round_trip(memory: Memory, tmp_path: Path) -> None:
+    memory.save_edit("سطر أول\r\nسطر ثان\tمع\u200f علامة.", "Line one\r\nline two ]]> &amp; <b>\x0b.",
+                     editor='a "quoted"\teditor', signature="sig <&>", terms={"سطر": "line\r\n"})  # fmt: skip
+    memory.export_tmx(tmp_path / "a.tmx")
+    with open_memory(f"sqlite:///{tmp_path / 'other.db'}") as other:
+        other.import_tmx(tmp_path / "a.tmx")
+        (entry,) = other.entries()
+        assert entry.source == "سطر أول\r\nسطر ثان\tمع\u200f علامة."
+        assert entry.target == "Line one\r\nline two ]]> &amp; <b>."  # \x0b cannot be written in XML
+        assert (entry.editor, entry.signature, entry.terms) == ('a "quoted"\teditor', "sig <&>", {"سطر": "line\r\n"})
+        other.export_tmx(tmp_path / "b.tmx")
+    assert (tmp_path / "a.tmx").read_bytes() == (tmp_path / "b.tmx").read_bytes()

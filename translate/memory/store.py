@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -230,45 +231,51 @@ class Memory:
         return self._do(work, write=False)
 
     # -- writes -----------------------------------------------------------------------------
-    def _write_edit(self, tx: Transaction, entry: Entry, action: str) -> None:
-        key = entry.key
-        terms = terms_text(entry.terms)
-        tx.run(
+    def _write_edits(self, tx: Transaction, entries: Sequence[Entry], action: str) -> None:
+        """Store edited ``entries`` (the last of a key is current), their history and word index."""
+        current = {entry.key: entry for entry in entries}
+        tx.run_many(
             self._sql(
                 "INSERT INTO edited (key, source, target, editor, created, signature, terms) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                 "source = excluded.source, target = excluded.target, editor = excluded.editor, "
                 "created = excluded.created, signature = excluded.signature, terms = excluded.terms"
             ),
-            (key, entry.source, entry.target, entry.editor, entry.when, entry.signature, terms),
+            [(k, e.source, e.target, e.editor, e.when, e.signature, terms_text(e.terms)) for k, e in current.items()],
         )
-        tx.run(
+        tx.run_many(
             self._sql(
                 "INSERT INTO history (key, action, source, target, editor, created, signature, terms) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             ),
-            (key, action, entry.source, entry.target, entry.editor, entry.when, entry.signature, terms),
+            [(e.key, action, e.source, e.target, e.editor, e.when, e.signature, terms_text(e.terms)) for e in entries],
         )
-        self._unindex(tx, key)
-        words = sorted(key_words(key))
+        keys = sorted(current)
+        self._unindex(tx, keys)
+        postings = [(word, len(key), key) for key in keys for word in sorted(key_words(key))]
         tx.run_many(
-            self._sql("INSERT INTO words (word, length, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
-            [(word, len(key), key) for word in words],
+            self._sql("INSERT INTO words (word, length, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"), postings
         )
         tx.run_many(
             self._sql(
-                "INSERT INTO word_counts (word, entries) VALUES (?, 1) "
-                "ON CONFLICT (word) DO UPDATE SET entries = word_counts.entries + 1"
+                "INSERT INTO word_counts (word, entries) VALUES (?, ?) "
+                "ON CONFLICT (word) DO UPDATE SET entries = word_counts.entries + excluded.entries"
             ),
-            [(word,) for word in words],
+            sorted(Counter(word for word, _, _ in postings).items()),
         )
 
-    def _unindex(self, tx: Transaction, key: str) -> None:
-        """Take ``key`` out of the word index."""
-        words = sorted(row[0] for row in tx.rows(self._sql("SELECT word FROM words WHERE key = ?"), (key,)))
-        if words:
-            tx.run_many(self._sql("UPDATE word_counts SET entries = entries - 1 WHERE word = ?"), [(w,) for w in words])
-            tx.run(self._sql("DELETE FROM words WHERE key = ?"), (key,))
+    def _unindex(self, tx: Transaction, keys: Sequence[str]) -> None:
+        """Take ``keys`` out of the word index."""
+        for part in chunks(keys, _CHUNK):
+            marks = ",".join("?" * len(part))
+            rows = tx.rows(self._sql(f"SELECT word FROM words WHERE key IN ({marks})"), part)
+            words = Counter(row[0] for row in rows)
+            if words:
+                tx.run_many(
+                    self._sql("UPDATE word_counts SET entries = entries - ? WHERE word = ?"),
+                    [(count, word) for word, count in sorted(words.items())],
+                )
+                tx.run(self._sql(f"DELETE FROM words WHERE key IN ({marks})"), part)
 
     def save_edit(
         self,
@@ -284,7 +291,7 @@ class Memory:
         if not memory_key(source) or not target.strip():
             raise TranslateError("A memory entry needs Arabic text and its English.")
         entry = Entry(source, target, "edited", editor, when or now(), signature, dict(terms))
-        self._do(lambda tx: self._write_edit(tx, entry, "edit"), write=True)
+        self._do(lambda tx: self._write_edits(tx, [entry], "edit"), write=True)
         return entry
 
     def _write_machine(self, tx: Transaction, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -321,7 +328,7 @@ class Memory:
             if not rows:
                 return False
             tx.run(self._sql("DELETE FROM edited WHERE key = ?"), (key,))
-            self._unindex(tx, key)
+            self._unindex(tx, [key])
             tx.run(
                 self._sql(
                     "INSERT INTO history (key, action, source, target, editor, created, signature, "
@@ -410,15 +417,15 @@ class Memory:
     def add_imported(self, entries: Sequence[Entry]) -> int:
         """Store ``entries`` (from a TMX file) in ONE transaction: all of them or none."""
 
+        edited = [entry for entry in entries if entry.origin == "edited"]
+        machine = [
+            (entry.key, entry.signature, entry.source, entry.target, entry.when, terms_text(entry.terms))
+            for entry in entries
+            if entry.origin != "edited"
+        ]
+
         def work(tx: Transaction) -> int:
-            machine: list[tuple[Any, ...]] = []
-            for entry in entries:
-                if entry.origin == "edited":
-                    self._write_edit(tx, entry, "import")
-                else:
-                    machine.append(
-                        (entry.key, entry.signature, entry.source, entry.target, entry.when, terms_text(entry.terms))
-                    )
+            self._write_edits(tx, edited, "import")
             self._write_machine(tx, machine)
             return len(entries)
 

@@ -25,6 +25,15 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _INLINE_CODES = {"bpt", "ept", "it", "ph", "ut"}  # native markup inside <seg>, not text
 _TMX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
 _ORIGIN, _SIGNATURE, _TERMS = "x-khabar-origin", "x-khabar-signature", "x-khabar-terms"
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 document can hold these
+_ATTRIBUTE_SPACES = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}  # kept, not read back as spaces
+
+
+
+def _text(value: str) -> str:
+    """``value`` as XML character data that reads back the same (a carriage return as &#13;);
+    characters XML 1.0 cannot hold at all are left out."""
+    return escape(_NOT_XML.sub("", value)).replace("\r", "&#13;")
 
 
 def _iso_date(value: str, where: str) -> str:
@@ -126,14 +135,15 @@ def read_tmx(path: Path, *, editor_default: str | None = None) -> list[Entry]:
 def _tu(entry: Entry) -> str:
     attributes = f" creationdate={quoteattr(_tmx_date(entry.when))}"
     if entry.editor:
-        attributes = f" creationid={quoteattr(entry.editor)}" + attributes
+        editor = _NOT_XML.sub("", entry.editor)
+        attributes = f" creationid={quoteattr(editor, _ATTRIBUTE_SPACES)}" + attributes
     props = [(_ORIGIN, entry.origin), (_SIGNATURE, entry.signature)]
     if entry.terms:
         props.append((_TERMS, json.dumps(entry.terms, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
     lines = [f"    <tu{attributes}>"]
-    lines += [f'      <prop type="{kind}">{escape(value)}</prop>' for kind, value in props]
-    lines.append(f'      <tuv xml:lang="ar"><seg>{escape(entry.source)}</seg></tuv>')
-    lines.append(f'      <tuv xml:lang="en"><seg>{escape(entry.target)}</seg></tuv>')
+    lines += [f'      <prop type="{kind}">{_text(value)}</prop>' for kind, value in props]
+    lines.append(f'      <tuv xml:lang="ar"><seg>{_text(entry.source)}</seg></tuv>')
+    lines.append(f'      <tuv xml:lang="en"><seg>{_text(entry.target)}</seg></tuv>')
     lines.append("    </tu>")
     return "\n".join(lines)
 
