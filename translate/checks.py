@@ -7,7 +7,8 @@ note for the editor rather than an error); the others look at the translation it
 left in, an implausible length, a loop), at how the translation ended and at the model's
 confidence. The glossary flag is raised by
 :mod:`translate.glossary`; it is listed here so that every flag has its place in
-:data:`ALL_FLAGS`.
+:data:`ALL_FLAGS`. :data:`NOT_ARABIC` marks a sentence kept as written, not translated, so it is
+no check and stands apart.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ REPETITION = "repetition"
 TRUNCATED = "truncated"
 LOW_CONFIDENCE = "low_confidence"
 ALL_FLAGS = (NUMBERS, DATES, CONVERTED, UNTRANSLATED, LENGTH, REPETITION, TRUNCATED, LOW_CONFIDENCE, GLOSSARY)
+# Not a check of a translation: the flag of a sentence whose paragraph is clearly another language than the
+# source, kept as written and never sent to the model (see translate.language.kept_language).
+NOT_ARABIC = "not_arabic"
 
 _MIN_CHARS_FOR_LENGTH = 25
 LENGTH_BOUNDS = (0.5, 3.0)  # English characters per Arabic character; news usually 1.0 - 1.6
