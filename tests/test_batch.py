@@ -835,3 +835,16 @@ def test_reader_notes_reach_the_manifest_and_the_review_file(tmp_path, memorised
     assert review["notes"] == record["notes"]
     assert [s["target"] for s in review["sentences"]] == [P[0][1]]
     assert json.loads((tmp_path / "out/feed.en.jsonl").read_text("utf-8")) == {"text": P[0][1], "score": None}
+
+
+def test_paragraphs_kept_as_written_are_listed_in_the_review_file_and_the_report(tmp_path, memorised_marian) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    quote = "We will not negotiate under threat, and we will never accept these terms, the minister said."
+    (source / "article.txt").write_text(f"{P[0][0]}\n\n{quote}", encoding="utf-8")
+    log = io.StringIO()
+    assert Run(source, tmp_path / "out", Translator(str(memorised_marian), beams=1), None, log=log).execute().status == 0
+    review = json.loads((tmp_path / "out/article.review.json").read_text("utf-8"))
+    assert review["kept"] == [{"sentence": 2, "text": 0, "paragraph": 2, "why": "English paragraph, kept as written"}]
+    assert manifest(tmp_path / "out")["article.txt"]["flags"] == {"not_arabic": 1}
+    assert "(1 sentences not Arabic, kept as written)" in log.getvalue()

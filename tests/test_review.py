@@ -13,7 +13,7 @@ from gradio_client import Client
 
 from summarize import Summarizer
 from translate import testing as factory
-from translate.checks import check, confidence
+from translate.checks import NOT_ARABIC, check, confidence
 from translate.errors import TranslateError
 from translate.glossary import Glossary
 from translate.translator import Segment, Translation, Translator
@@ -218,6 +218,17 @@ def test_status_counts_edits_and_says_when_the_summary_is_stale(session) -> None
     stale = review.status(MACHINE, current, {"english": "x", "of": "machine"}, "Summary of the whole article.")
     assert stale.endswith("press Regenerate summaries to update it. Summary of the whole article.")
     assert "Regenerate" not in review.status(MACHINE, current, {"english": "x", "of": review.EDITED})
+
+
+def test_status_lists_the_paragraphs_kept_as_written_even_after_an_edit() -> None:
+    quote = "We will not negotiate under threat."
+    kept = Segment(quote, quote, 1, 0.0, (NOT_ARABIC,), {NOT_ARABIC: "English paragraph, kept as written"})
+    machine = Translation(f"{P[0][1]}\n\n{quote}", (segment(P[0][0], P[0][1], 0), kept))
+    note = "Kept as written, not translated: paragraph 2 (English)."
+    assert review.status(machine, machine) == f"2 sentences, 1 to double-check. {note}"
+    edited = Translation("", (machine.segments[0], review.recheck(kept, "We shall not negotiate.")))
+    assert note in review.status(machine, edited)
+    assert review.flag_words(kept) == "• Not Arabic: English paragraph, kept as written"
 
 
 def test_export_writes_the_edit_and_keeps_machine_and_edited_side_by_side(session, tmp_path: Path) -> None:

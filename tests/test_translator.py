@@ -9,7 +9,7 @@ import pytest
 
 from translate import TranslateError, Translator
 from translate import testing as factory
-from translate.checks import NOT_ARABIC, TRUNCATED
+from translate.checks import NOT_ARABIC, TRUNCATED, kept_note
 from translate.models import PRESETS, load_model, resolve_model
 
 ARABIC = dict(factory.PAIRS)
@@ -103,6 +103,8 @@ def test_paragraphs_in_another_language_are_kept_as_written_and_flagged(memorise
         "French paragraph, kept as written"]
     steps = list(translator.translate_progressively(article, step_pieces=1))
     assert steps[-1] == result
+    assert kept_note(result.segments) == "Kept as written, not translated: paragraph 2 (English); paragraph 3 (French)."
+    assert kept_note(result.segments[:1]) == ""
 
 
 def test_short_latin_text_in_arabic_sentences_is_still_translated(memorised_marian) -> None:

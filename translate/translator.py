@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache import LRUCache
-from translate.checks import NOT_ARABIC, check
+from translate.checks import KEPT_DETAIL, NOT_ARABIC, check
 from translate.config import MIN_SCORE, RunConfig, threads_for
 from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.errors import TranslateError
@@ -267,8 +267,7 @@ class Translator(Generating):
 
     def _kept(self, piece: str, paragraph: int, language: str) -> Segment:
         """The segment of ``piece`` in a paragraph of ``language`` kept as written, flagged as such."""
-        detail = f"{name(language)} paragraph, kept as written"
-        return Segment(piece, piece, paragraph, 0.0, (NOT_ARABIC,), {NOT_ARABIC: detail})
+        return Segment(piece, piece, paragraph, 0.0, (NOT_ARABIC,), {NOT_ARABIC: KEPT_DETAIL.format(name(language))})
 
     def _segment(self, piece: str, paragraph: int, hyp: Hypothesis) -> Segment:
         """The segment of ``piece`` translated as ``hyp``: glossary forms put in, then checked."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.support import flagged_lines
-from translate.checks import check, confidence
+from translate.checks import check, confidence, kept_note
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary
 from translate.text import Layout, normalize, split_paragraphs
@@ -184,7 +184,7 @@ def flag_text(segment: Segment) -> str:
 
 FLAG_WORDS = {"numbers": "Numbers", "dates": "Dates", "converted": "Converted date", "untranslated": "Untranslated",
               "length": "Length", "repetition": "Repeated words", "truncated": "Cut short",
-              "low_confidence": "Low confidence", "glossary": "Glossary"}
+              "low_confidence": "Low confidence", "glossary": "Glossary", "not_arabic": "Not Arabic"}
 FLAG_MARK = "• "  # starts each flag's line, so that flags stay apart even where a cell runs lines together
 
 
@@ -227,9 +227,13 @@ def table(current: Translation, machine: Translation | None = None) -> dict[str,
 
 def status(machine: Translation, current: Translation, summary: dict[str, Any] | None = None,
            note: str = "") -> str:
-    """What the editor should know: sentences, how many to double-check, how many edited, the summary."""
+    """What the editor should know: sentences, how many to double-check, the paragraphs kept as written
+    (not Arabic), how many edited, the summary."""
     changed = len(edited(machine, current))
     text = f"{len(current.segments)} sentences, {len(current.flagged)} to double-check."
+    kept = kept_note(machine.segments)  # the machine's decision, whatever the editor wrote over it since
+    if kept:
+        text += f" {kept}"
     if changed:
         text += f" {changed} edited."
         if summary is not None and summary.get("of") != EDITED:
