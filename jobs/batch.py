@@ -66,6 +66,7 @@ from translate.files import (
     write_files,
 )
 from translate.formats import Parsed, output_type, parse
+from translate.formats.signing import sign_output
 from translate.models import model_revision, resolve_model
 from translate.text import has_arabic
 
@@ -381,6 +382,7 @@ class Worker:
                 body = summaries[0] if len(summaries) == 1 else {"articles": summaries}
                 document = {**head, **body, "signature": self.made_by}
                 outputs.append((job.summary, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")))
+            outputs = [(path, sign_output(path, data, self.made_by)) for path, data in outputs]  # .docx: signed
             write_files(self.out_dir, outputs)
         except DiskFull:
             raise

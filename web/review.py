@@ -261,6 +261,7 @@ def export(folder: Path, machine: Translation, current: Translation, *, summary:
            signature: dict[str, Any] | None = None) -> list[str]:
     """The current translation as .txt, .docx and .json files in ``folder`` for download; the .docx
     has a paragraph per line, and a heading for a short Arabic line without a sentence mark above more text."""
+    from translate.formats.signing import made_by_line, sign_docx
     from translate.formats.writers import Block, blocks_of, write_docx
 
     txt, docx_path, json_path = (folder / name for name in FILE_NAMES)
@@ -273,7 +274,7 @@ def export(folder: Path, machine: Translation, current: Translation, *, summary:
     arabic = "\n".join(" ".join(parts) for parts in sources.values())
     blocks = blocks_of(current.text, arabic)  # paragraphs, and headings as Word headings
     blocks += [Block(SUMMARY_NOTES, heading=True), *(Block(note) for note in notes)] if notes else []
-    docx_path.write_bytes(write_docx(blocks))
+    docx_path.write_bytes(sign_docx(write_docx(blocks, [made_by_line(signature)]), signature, new=True))
     data = payload(machine, current, summary=summary, signature=signature)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     log.debug("exported %d sentences (%d edited) to %s", len(current.segments), data["edited"], folder)
