@@ -86,6 +86,17 @@ def test_crow_style_urlencoded_with_an_empty_key(url) -> None:
     assert answer.json() == {"translatedText": P[5][1]}
 
 
+def test_three_alternatives_are_the_models_own_candidates(url, translator) -> None:
+    """``alternatives=3`` on one sentence: the translation is the memorised one, and the alternatives are
+    the next three of the same model's n-best list (not copies, not blanks), distinct, in its order."""
+    answer = httpx.post(f"{url}/translate", json={"q": P[4][0], "source": "ar", "target": "en",
+                                                  "alternatives": 3}, timeout=60).json()
+    candidates = [c.target for c in translator.alternatives([P[4][0]], 4)[0]]
+    assert answer["translatedText"] == candidates[0] == P[4][1]
+    assert answer["alternatives"] == candidates[1:4]
+    assert len(answer["alternatives"]) == 3 and len({P[4][1], *answer["alternatives"]}) == 4
+
+
 def test_alternatives_and_khabar_segments_on_request(url) -> None:
     answer = httpx.post(f"{url}/translate", json={"q": P[3][0] + " " + P[6][0], "source": "ar", "target": "en",
                                                   "alternatives": 3, "segments": True}, timeout=60).json()
