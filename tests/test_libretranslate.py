@@ -16,6 +16,7 @@ from support import GatedTranslator, live, send_while_held
 from translate import Translator
 from translate import testing as factory
 from translate.config import ARTICLE_MAX_CHARS, UPLOAD_TYPES
+from translate.formats.signing import read_signature
 from web.service import Service
 
 P = factory.PAIRS
@@ -140,6 +141,8 @@ def test_translate_file_then_download_until_clean_up(url, name: str, data: bytes
     assert "attachment" in first.headers["content-disposition"]
     if name.endswith(".docx"):
         text = [p.text for p in docx.Document(io.BytesIO(first.content)).paragraphs]
+        assert docx.Document(io.BytesIO(first.content)).core_properties.last_modified_by == "Khabar"
+        assert read_signature(first.content)["translation"]["engine"] == "transformers"
     else:
         text = [line for line in (first.text.replace("<", "\n<").replace(">", ">\n")).splitlines()
                 if line.strip() and not line.startswith("<")]
