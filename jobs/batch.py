@@ -66,6 +66,7 @@ from translate.files import (
     write_files,
 )
 from translate.formats import Parsed, output_type, parse
+from translate.formats.signing import sign_output
 from translate.models import model_revision, resolve_model
 from translate.text import has_arabic
 
@@ -382,6 +383,7 @@ class Worker:
                 body = summaries[0] if len(summaries) == 1 else {"articles": summaries}
                 document = {**head, **body, "signature": self.made_by}
                 outputs.append((job.summary, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")))
+            outputs = [(path, sign_output(path, data, self.made_by)) for path, data in outputs]  # .docx: signed
             write_files(self.out_dir, outputs)
         except DiskFull:
             raise
@@ -427,13 +429,15 @@ def remembered(translated: list) -> list[dict[str, Any]]:
 def review_document(head: dict[str, Any], parsed: Parsed, translated: list, made_by: dict | None) -> bytes:
     """The per-file review JSON: every sentence with its confidence, flags and what each flag found,
     and the reader's notes."""
-    from translate.checks import confidence
+    from translate.checks import NOT_ARABIC, confidence
 
     sentences = [
         {"text": index, **dataclasses.asdict(segment), "confidence": confidence(segment.score)}
         for index, translation in enumerate(translated) for segment in translation.segments
     ]
-    document = {**head, "notes": list(parsed.all_notes), "sentences": sentences, "signature": made_by}
+    kept = [{"sentence": number, "text": s["text"], "paragraph": s["paragraph"] + 1, "why": s["details"][NOT_ARABIC]}
+            for number, s in enumerate(sentences, start=1) if NOT_ARABIC in s["flags"]]
+    document = {**head, "notes": list(parsed.all_notes), "sentences": sentences, "kept": kept, "signature": made_by}
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -598,6 +602,7 @@ class Run:
     def _count(self, record: Record, progress: Progress, *, translated: bool = True) -> None:
         self.totals[record.status] += 1
         self.totals["flagged"] += sum(record.flags.values())
+        self.totals["kept"] += record.flags.get("not_arabic", 0)
         sentences = record.segments if translated else 0
         self.totals["segments"] += sentences
         progress.files_done(1, sentences)
@@ -607,7 +612,9 @@ class Run:
         rate = t["segments"] / seconds if seconds > 0 else 0.0
         print(f"done {t['done']} (unchanged {t['unchanged']}), failed {t['failed']}, skipped {t['skipped']}; "
               f"{t['segments']} sentences translated in {seconds:.1f}s ({rate:.1f}/s); "
-              f"{t['flagged']} flags raised. Manifest: {out_dir / MANIFEST}", file=self.log)
+              f"{t['flagged']} flags raised"
+              + (f" ({t['kept']} sentences not Arabic, kept as written)" if t["kept"] else "")
+              + f". Manifest: {out_dir / MANIFEST}", file=self.log)
 
 
 class Progress:

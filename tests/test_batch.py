@@ -21,6 +21,7 @@ from translate import Translator
 from translate import testing as factory
 from translate.batch.__main__ import main
 from translate.files import LOCK_NAME
+from translate.formats.signing import read_signature
 
 ROOT = Path(__file__).resolve().parents[1]
 P = factory.PAIRS
@@ -114,6 +115,8 @@ def test_a_mixed_tree_is_translated_and_every_file_accounted_for(tmp_path, memor
     document = docx.Document(out / "g.en.docx")
     assert document.paragraphs[0].text == P[1][1] and document.paragraphs[0].runs[0].bold
     assert document.tables[0].rows[0].cells[0].text == P[3][1]
+    assert document.core_properties.last_modified_by == document.core_properties.author == "Khabar"
+    assert read_signature((out / "g.en.docx").read_bytes()) == records["g.docx"]["signature"]
     lines = [json.loads(line) for line in (out / "h.en.jsonl").read_text("utf-8").splitlines()]
     assert lines == [{"id": 1, "text": P[2][1]}, {"id": 2, "text": P[5][1], "extra": "x"}]
 
@@ -835,3 +838,17 @@ def test_reader_notes_reach_the_manifest_and_the_review_file(tmp_path, memorised
     assert review["notes"] == record["notes"]
     assert [s["target"] for s in review["sentences"]] == [P[0][1]]
     assert json.loads((tmp_path / "out/feed.en.jsonl").read_text("utf-8")) == {"text": P[0][1], "score": None}
+
+
+def test_paragraphs_kept_as_written_are_listed_in_the_review_file_and_the_report(tmp_path, memorised_marian) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    quote = "We will not negotiate under threat, and we will never accept these terms, the minister said."
+    (source / "article.txt").write_text(f"{P[0][0]}\n\n{quote}", encoding="utf-8")
+    log = io.StringIO()
+    translator = Translator(str(memorised_marian), beams=1)
+    assert Run(source, tmp_path / "out", translator, None, log=log).execute().status == 0
+    review = json.loads((tmp_path / "out/article.review.json").read_text("utf-8"))
+    assert review["kept"] == [{"sentence": 2, "text": 0, "paragraph": 2, "why": "English paragraph, kept as written"}]
+    assert manifest(tmp_path / "out")["article.txt"]["flags"] == {"not_arabic": 1}
+    assert "(1 sentences not Arabic, kept as written)" in log.getvalue()

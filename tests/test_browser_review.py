@@ -94,9 +94,11 @@ def test_editor_corrects_the_flagged_year_and_downloads_the_edit(year_url, year_
         notes = flagged_lines(data["summary"])  # the memorised summary is of another article: flagged sentences
         assert notes
         txt = download(page, "translation.txt", tmp_path)
-        assert txt.read_text("utf-8") == f"{fixed}\n\n{review.SUMMARY_NOTES}\n" + "\n".join(notes) + "\n"
+        edited = data["edited_note"]
+        assert txt.read_text("utf-8") == (f"{fixed}\n\n{review.SUMMARY_NOTES}\n" + "\n".join(notes)
+                                          + f"\n\n{edited}\n")
         paragraphs = [p.text for p in docx.Document(download(page, "translation.docx", tmp_path)).paragraphs]
-        assert paragraphs == [*fixed.split("\n\n"), review.SUMMARY_NOTES, *notes]
+        assert paragraphs[:-1] == [*fixed.split("\n\n"), review.SUMMARY_NOTES, *notes, edited]
         assert (data["segments"][1]["machine"], data["segments"][1]["edited"]) == (YEAR_WRONG, YEAR_RIGHT)
 
         expected = year_service.summarizer.summarize(arabic=YEAR_ARTICLE, english=fixed)

@@ -46,6 +46,19 @@ def test_reads_standard_input_and_prints_json(memorised_marian) -> None:
     assert document["signature"]["translation"]["revision"].startswith("sha256:")
 
 
+def test_paragraphs_kept_as_written_are_listed_in_the_json_and_on_stderr(memorised_marian) -> None:
+    (arabic, english), (arabic2, english2) = factory.PAIRS[:2]
+    quote = "We will not negotiate under threat, the minister said."
+    done = run_cli("-", "--json", "--model", str(memorised_marian), "--beams", "1",
+                   stdin=f"{arabic}\n\n{quote}\n\n{arabic2}".encode())
+    assert done.returncode == 0, done.stderr.decode()
+    document = json.loads(done.stdout)
+    assert document["text"] == f"{english}\n\n{quote}\n\n{english2}"
+    assert document["kept"] == {"2": "English"}
+    assert [s["flags"] for s in document["segments"]] == [[], ["not_arabic"], []]
+    assert "note: Kept as written, not translated: paragraph 2 (English)." in done.stderr.decode()
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1256"])
 def test_reads_common_encodings(memorised_marian, tmp_path, capsys, encoding: str) -> None:
     arabic, english = factory.PAIRS[1]

@@ -375,3 +375,30 @@ def test_one_decoding_gives_the_same_hypotheses_on_both_engines_for_both_uses(re
     for engine in engines:
         ranked = engine.generate(sources, caps, replace(decoding, num_hypotheses=2))
         assert [h.text for h in ranked] == expected and all(len(h.alternatives) == 1 for h in ranked)
+
+
+@pytest.mark.parametrize("engine_name", ["transformers", "ctranslate2"])
+def test_n_best_puts_the_memorised_translation_first_then_distinct_candidates(memorised_marian, engine_name) -> None:
+    """The engines' n-best (transformers ``num_return_sequences``, CTranslate2 ``num_hypotheses``): the
+    memorised translation leads, followed by ``count - 1`` other candidates of the same beam search, each
+    distinct and scored below it."""
+    from dataclasses import replace
+
+    from translate.engines import CTranslate2Engine, TransformersEngine
+    from translate.models import load_model
+
+    loaded = load_model(str(memorised_marian), "cpu")
+    engine = (TransformersEngine(loaded) if engine_name == "transformers"
+              else CTranslate2Engine(loaded, compute_type="float32"))
+    texts = [arabic for arabic, _ in factory.PAIRS[:4]]
+    sources = loaded.tokenizer(texts)["input_ids"]
+    decoding = Decoding(4, 4)
+    caps = [decoding.cap(len(ids), loaded.window) for ids in sources]
+    ranked = engine.generate(sources, caps, replace(decoding, num_hypotheses=4))
+    for hypothesis, (_, english) in zip(ranked, factory.PAIRS[:4], strict=True):
+        assert hypothesis.text == english
+        assert len(hypothesis.alternatives) == 3
+        texts_found = [hypothesis.text, *(a.text for a in hypothesis.alternatives)]
+        assert len(set(texts_found)) == 4 and all(texts_found)
+        assert all(a.score < hypothesis.score for a in hypothesis.alternatives)
+        assert all(a.alternatives == () for a in hypothesis.alternatives)

@@ -489,3 +489,68 @@ def test_mixed_file_is_translated_with_a_note_quoting_the_other_language() -> No
         "Some text looks like Urdu, not Arabic, and was translated as if it were Arabic: "
         "«پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت…».",
     )
+
+
+# --- the .docx signature ----------------------------------------------------------------------------
+
+SIGNATURE = {"khabar": "1.2.3", "summary": None, "glossary_terms": ["كيم جونغ أون"] * 40,
+             "translation": {"model": "Helsinki-NLP/opus-mt-tc-big-ar-en", "engine": "ctranslate2",
+                             "compute_type": "int8", "decoding": {"beams": 4}}}
+
+
+def test_a_new_docx_names_khabar_and_carries_the_whole_signature() -> None:
+    from translate.formats.signing import MAX_PROPERTY, read_signature, sign_docx
+    from translate.formats.writers import Block, write_docx
+
+    plain = docx.Document(io.BytesIO(write_docx([Block("Title", heading=True), Block("Text.")], ["small"])))
+    assert (plain.core_properties.author, plain.core_properties.last_modified_by) == ("Khabar", "Khabar")
+    assert [p.text for p in plain.paragraphs] == ["Title", "Text.", "small"]
+    assert plain.paragraphs[-1].runs[0].font.size.pt == 8
+    signed = sign_docx(write_docx([Block("Text.")]), SIGNATURE, new=True)
+    properties = docx.Document(io.BytesIO(signed)).core_properties
+    assert properties.author == properties.last_modified_by == "Khabar"
+    assert properties.comments == ("Translated by Khabar 1.2.3 with Helsinki-NLP/opus-mt-tc-big-ar-en "
+                                   "(ctranslate2, int8, 4 beams)")
+    assert read_signature(signed) == SIGNATURE  # longer than one property: cut into several, joined again
+    with zipfile.ZipFile(io.BytesIO(signed)) as package:
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+        assert 'PartName="/docProps/custom.xml"' in package.read("[Content_Types].xml").decode()
+        assert "relationships/custom-properties" in package.read("_rels/.rels").decode()
+    values = re.findall(r"<vt:lpwstr>(.*?)</vt:lpwstr>", custom)
+    assert len(values) > 1 and all(len(v) <= MAX_PROPERTY for v in values)
+    assert "python-docx" not in zipfile.ZipFile(io.BytesIO(signed)).read("docProps/core.xml").decode()
+
+
+def test_a_translated_docx_keeps_its_author_and_own_properties_and_is_signed_once() -> None:
+    from translate.formats.signing import read_signature, sign_docx, sign_output
+
+    document = docx.Document()
+    document.core_properties.author, document.core_properties.comments = "Reporter", "Draft 2"
+    out = io.BytesIO()
+    document.save(out)
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out := io.BytesIO(), "w") as target:
+        for item in source.infolist():  # the document's own custom property
+            content = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType='
+                                          b'"application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+                                          b"</Types>")
+            if item.filename == "_rels/.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.'
+                                          b'openxmlformats.org/officeDocument/2006/relationships/custom-properties"'
+                                          b' Target="docProps/custom.xml"/></Relationships>')
+            target.writestr(item, content)
+        target.writestr("docProps/custom.xml", '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://'
+                        'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.'
+                        'openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-'
+                        '101B-9397-08002B2CF9AE}" pid="2" name="Desk"><vt:lpwstr>Foreign</vt:lpwstr></property>'
+                        '</Properties>')
+    twice = sign_output("a.en.docx", sign_docx(out.getvalue(), {"run": 1}), {"run": 2})
+    properties = docx.Document(io.BytesIO(twice)).core_properties
+    assert (properties.author, properties.comments, properties.last_modified_by) == ("Reporter", "Draft 2", "Khabar")
+    assert read_signature(twice) == {"run": 2}
+    custom = zipfile.ZipFile(io.BytesIO(twice)).read("docProps/custom.xml").decode("utf-8")
+    assert 'name="Desk"' in custom and custom.count("Khabar signature") == 1
+    assert sign_output("a.en.txt", b"text", {"run": 2}) == b"text"
+    assert read_signature(data) is None

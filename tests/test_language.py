@@ -3,6 +3,8 @@ languages in the Arabic script are refused by name; mixed text is warned about, 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from translate import language
@@ -119,3 +121,39 @@ def test_long_text_is_judged_on_a_bounded_sample(monkeypatch) -> None:
     assert language_problem(text) is None
     assert len(read) == language.SAMPLE_PARAGRAPHS
     assert all(len(sample) <= language.SAMPLE_CHARS for sample in read)
+
+
+def kept_cases(split: str) -> list[tuple[str, str, str]]:
+    """(case, expected kept language or "-", paragraph) rows of one part of tests/data/kept_paragraphs.tsv."""
+    rows = []
+    for line in (Path(__file__).parent / "data" / "kept_paragraphs.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            part, case, kept, paragraph = line.split("\t")
+            if part == split:
+                rows.append((case, kept, paragraph))
+    return rows
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_paragraphs_kept_as_written_match_the_table(split: str) -> None:
+    cases = kept_cases(split)
+    assert len(cases) >= 12
+    wrong = [(case, kept, language.kept_language(paragraph) or "-") for case, kept, paragraph in cases
+             if (language.kept_language(paragraph) or "-") != kept]
+    assert wrong == []
+
+
+def test_the_table_has_every_kind_of_paragraph() -> None:
+    cases = {case for split in ("dev", "heldout") for case, _, _ in kept_cases(split)}
+    for kind in ("ar-names", "ar-quote", "en", "fr", "arabizi", "mixed", "byline"):
+        assert any(case.startswith(kind) for case in cases), kind
+
+
+def test_kept_language_mirror_for_an_english_source() -> None:
+    arabic = ARABIC["standard"]
+    assert language.kept_language(arabic, "en") == "ar"
+    assert language.kept_language("The foreign minister said the talks would resume next week.", "en") is None
+    # another Latin-script language is not kept from English: a garbled English sentence could look like one
+    french = "Le ministre des affaires étrangères a déclaré que les négociations reprendraient."
+    assert language.kept_language(french, "en") is None and language.kept_language(french) == "fr"
+    assert language.name("fr") == "French" and language.name("xx") == "xx"

@@ -16,6 +16,7 @@ from support import GatedTranslator, live, send_while_held
 from translate import Translator
 from translate import testing as factory
 from translate.config import ARTICLE_MAX_CHARS, UPLOAD_TYPES
+from translate.formats.signing import read_signature
 from web.service import Service
 
 P = factory.PAIRS
@@ -86,6 +87,17 @@ def test_crow_style_urlencoded_with_an_empty_key(url) -> None:
     assert answer.json() == {"translatedText": P[5][1]}
 
 
+def test_three_alternatives_are_the_models_own_candidates(url, translator) -> None:
+    """``alternatives=3`` on one sentence: the translation is the memorised one, and the alternatives are
+    the next three of the same model's n-best list (not copies, not blanks), distinct, in its order."""
+    answer = httpx.post(f"{url}/translate", json={"q": P[4][0], "source": "ar", "target": "en",
+                                                  "alternatives": 3}, timeout=60).json()
+    candidates = [c.target for c in translator.alternatives([P[4][0]], 4)[0]]
+    assert answer["translatedText"] == candidates[0] == P[4][1]
+    assert answer["alternatives"] == candidates[1:4]
+    assert len(answer["alternatives"]) == 3 and len({P[4][1], *answer["alternatives"]}) == 4
+
+
 def test_alternatives_and_khabar_segments_on_request(url) -> None:
     answer = httpx.post(f"{url}/translate", json={"q": P[3][0] + " " + P[6][0], "source": "ar", "target": "en",
                                                   "alternatives": 3, "segments": True}, timeout=60).json()
@@ -129,6 +141,8 @@ def test_translate_file_then_download_until_clean_up(url, name: str, data: bytes
     assert "attachment" in first.headers["content-disposition"]
     if name.endswith(".docx"):
         text = [p.text for p in docx.Document(io.BytesIO(first.content)).paragraphs]
+        assert docx.Document(io.BytesIO(first.content)).core_properties.last_modified_by == "Khabar"
+        assert read_signature(first.content)["translation"]["engine"] == "transformers"
     else:
         text = [line for line in (first.text.replace("<", "\n<").replace(">", ">\n")).splitlines()
                 if line.strip() and not line.startswith("<")]

@@ -13,8 +13,9 @@ from gradio_client import Client
 
 from summarize import Summarizer
 from translate import testing as factory
-from translate.checks import check, confidence
+from translate.checks import NOT_ARABIC, check, confidence
 from translate.errors import TranslateError
+from translate.formats.signing import read_signature
 from translate.glossary import Glossary
 from translate.translator import Segment, Translation, Translator
 from web import review
@@ -220,17 +221,34 @@ def test_status_counts_edits_and_says_when_the_summary_is_stale(session) -> None
     assert "Regenerate" not in review.status(MACHINE, current, {"english": "x", "of": review.EDITED})
 
 
+def test_status_lists_the_paragraphs_kept_as_written_even_after_an_edit() -> None:
+    quote = "We will not negotiate under threat."
+    kept = Segment(quote, quote, 1, 0.0, (NOT_ARABIC,), {NOT_ARABIC: "English paragraph, kept as written"})
+    machine = Translation(f"{P[0][1]}\n\n{quote}", (segment(P[0][0], P[0][1], 0), kept))
+    note = "Kept as written, not translated: paragraph 2 (English)."
+    assert review.status(machine, machine) == f"2 sentences, 1 to double-check. {note}"
+    edited = Translation("", (machine.segments[0], review.recheck(kept, "We shall not negotiate.")))
+    assert note in review.status(machine, edited)
+    assert review.flag_words(kept) == "• Not Arabic: English paragraph, kept as written"
+
+
 def test_export_writes_the_edit_and_keeps_machine_and_edited_side_by_side(session, tmp_path: Path) -> None:
     current = review.edit(session, english((1, YEAR_RIGHT)))
     signature = {"khabar": "test", "translation": {"model": "tiny"}, "summary": None}
     summary = {"english": "S.", "arabic": "م.", "of": "machine"}
     files = review.export(tmp_path, MACHINE, current, summary=summary, signature=signature)
     assert [Path(f).name for f in files] == list(review.FILE_NAMES)
-    assert Path(files[0]).read_text("utf-8") == current.text + "\n"
-    assert [p.text for p in docx.Document(files[1]).paragraphs] == [f"{P[0][1]} {YEAR_RIGHT}", f"{P[1][1]} {P[4][1]}"]
+    note = "Edited by the editor: sentence 2 (of 4)."
+    assert Path(files[0]).read_text("utf-8") == f"{current.text}\n\n{note}\n"
+    document = docx.Document(files[1])
+    assert [p.text for p in document.paragraphs] == [f"{P[0][1]} {YEAR_RIGHT}", f"{P[1][1]} {P[4][1]}", note,
+                                                     "Translated by Khabar test with tiny"]
+    assert document.paragraphs[-2].runs[0].font.size.pt == 8  # small print
+    assert document.core_properties.author == "Khabar" and read_signature(Path(files[1]).read_bytes()) == signature
     data = json.loads(Path(files[2]).read_text("utf-8"))
     assert data["signature"] == signature and data["summary"] == summary
     assert (data["text"], data["machine_text"], data["edited"]) == (current.text, MACHINE.text, 1)
+    assert (data["edited_sentences"], data["edited_note"]) == ([2], note)
     edited = data["segments"][1]
     assert (edited["machine"], edited["edited"], edited["target"]) == (YEAR_WRONG, YEAR_RIGHT, YEAR_RIGHT)
     assert (edited["flags"], edited["details"], edited["machine_flags"]) == ([], {}, ["numbers"])
@@ -238,6 +256,20 @@ def test_export_writes_the_edit_and_keeps_machine_and_edited_side_by_side(sessio
     untouched = data["segments"][3]
     assert "machine" not in untouched and "edited" not in untouched
     assert (untouched["score"], untouched["confidence"], untouched["flags"]) == (-2.5, 8, ["low_confidence"])
+
+
+@pytest.mark.parametrize(("changes", "note"), [
+    ((), "Edited by the editor: none of the 4 sentences."),
+    (((0, "Changed."), (3, "Also changed.")), "Edited by the editor: sentences 1, 4 (of 4)."),
+], ids=["none", "two"])
+def test_every_download_says_which_sentences_were_edited(session, tmp_path: Path, changes, note: str) -> None:
+    current = review.edit(session, english(*changes))
+    txt, docx_file, json_file = review.export(tmp_path, MACHINE, current)
+    data = json.loads(Path(json_file).read_text("utf-8"))
+    assert data["edited_note"] == note and data["edited_sentences"] == [i + 1 for i, _ in changes]
+    assert data["edited"] == len(changes)
+    assert Path(txt).read_text("utf-8").splitlines()[-1] == note
+    assert [p.text for p in docx.Document(docx_file).paragraphs][-2:] == [note, "Translated by Khabar"]
 
 
 # ---- the app's review endpoint, with a tiny model that writes the wrong year ----
@@ -283,8 +315,9 @@ def test_review_endpoint_checks_edited_rows_again_and_returns_the_files(year_app
     assert checked[1][3] == review.EDITED
     assert status == "5 sentences, 0 to double-check. 1 edited."
     by_name = {Path(f).name: Path(f) for f in files}
-    assert by_name["translation.txt"].read_text("utf-8") == text + "\n"
-    assert [p.text for p in docx.Document(by_name["translation.docx"]).paragraphs] == text.split("\n\n")
+    note = "Edited by the editor: sentence 2 (of 5)."
+    assert by_name["translation.txt"].read_text("utf-8") == f"{text}\n\n{note}\n"
+    assert [p.text for p in docx.Document(by_name["translation.docx"]).paragraphs][:-1] == [*text.split("\n\n"), note]
     data = json.loads(by_name["translation.json"].read_text("utf-8"))
     assert (data["segments"][1]["machine"], data["segments"][1]["edited"]) == (YEAR_WRONG, YEAR_RIGHT)
     assert data["signature"]["translation"]["model"] == str(year_app[1].translator.model_name)

@@ -9,7 +9,7 @@ import pytest
 
 from translate import TranslateError, Translator
 from translate import testing as factory
-from translate.checks import TRUNCATED
+from translate.checks import NOT_ARABIC, TRUNCATED, kept_note
 from translate.models import PRESETS, load_model, resolve_model
 
 ARABIC = dict(factory.PAIRS)
@@ -79,6 +79,50 @@ def test_sentences_without_arabic_are_copied_not_generated(memorised_marian) -> 
     result = Translator(str(memorised_marian), beams=1).translate(f"(AFP)\n\n{first} 2024.\n\nReuters")
     assert result.text == f"(AFP)\n\n{english} 2024.\n\nReuters"
     assert [s.score for s in result.segments] == [0.0, pytest.approx(result.segments[1].score), 0.0, 0.0]
+
+
+ENGLISH_PARAGRAPH = ("The term intifada (انتفاضة) means uprising, and it was first used widely during the "
+                    "protests of 1987. It is still heard today.")
+FRENCH_PARAGRAPH = "Le ministre a déclaré que les négociations reprendraient la semaine prochaine au Caire."
+
+
+def test_paragraphs_in_another_language_are_kept_as_written_and_flagged(memorised_marian) -> None:
+    (first, english), (second, english2) = factory.PAIRS[:2]
+    translator = Translator(str(memorised_marian), beams=1)
+    sent: list[str] = []
+    original = translator.translate_pieces
+    translator.translate_pieces = lambda pieces, **kw: sent.extend(pieces) or original(pieces, **kw)
+    article = f"{first}\n\n{ENGLISH_PARAGRAPH}\n{FRENCH_PARAGRAPH}\n\n{second} (AFP)"
+    result = translator.translate(article)
+    assert result.text == f"{english}\n\n{ENGLISH_PARAGRAPH}\n{FRENCH_PARAGRAPH}\n\n{english2} (AFP)"
+    assert sent == [first, second, "(AFP)"]  # the English sentence with an Arabic word is not sent either
+    kept = [s for s in result.segments if s.flags]
+    assert [s.paragraph for s in kept] == [1, 1, 2]
+    assert all(s.flags == (NOT_ARABIC,) and s.target == s.source and s.score == 0.0 for s in kept)
+    assert [s.details[NOT_ARABIC] for s in kept] == ["English paragraph, kept as written"] * 2 + [
+        "French paragraph, kept as written"]
+    steps = list(translator.translate_progressively(article, step_pieces=1))
+    assert steps[-1] == result
+    assert kept_note(result.segments) == "Kept as written, not translated: paragraph 2 (English); paragraph 3 (French)."
+    assert kept_note(result.segments[:1]) == ""
+
+
+def test_short_latin_text_in_arabic_sentences_is_still_translated(memorised_marian) -> None:
+    mixed = "قال وزير الخارجية لوكالة Reuters وصحيفة The Guardian إن محادثات NATO ستستأنف في 2025."
+    result = Translator(str(memorised_marian), beams=1).translate(f"{mixed}\n\nBy John Smith, Reuters")
+    assert [NOT_ARABIC in s.flags for s in result.segments] == [False, False]
+    assert result.segments[0].score < 0.0 and result.segments[1].target == "By John Smith, Reuters"
+
+
+def test_en_ar_translator_keeps_arabic_paragraphs_not_french(memorised_marian_en_ar) -> None:
+    arabic, english = factory.PAIRS[0]
+    translator = Translator(str(memorised_marian_en_ar), beams=1, languages=("en", "ar"))
+    quote = factory.PAIRS[1][0]
+    result = translator.translate(f"{english}\n\n{quote}\n\n{FRENCH_PARAGRAPH}")
+    assert result.segments[0].target == arabic and not result.segments[0].flags
+    assert result.segments[1].target == quote
+    assert result.segments[1].details == {NOT_ARABIC: "Arabic paragraph, kept as written"}
+    assert NOT_ARABIC not in result.segments[2].flags and result.segments[2].score < 0.0  # sent to the model
 
 
 def test_progressive_translation_grows_paragraph_by_paragraph(memorised_marian) -> None:

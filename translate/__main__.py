@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 
 from translate.articles import read_article
+from translate.checks import kept_note, kept_paragraphs
 from translate.config import add_arguments, config_from_parser, signature
 from translate.errors import TranslateError
 from translate.progress import terminal_progress
@@ -27,9 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def as_json(translation: Translation, translator: Translator) -> str:
-    """The translation as a JSON document, with the signature of what made it."""
+    """The translation as a JSON document, with the signature of what made it and the paragraphs kept as
+    written (1-based number → language; not Arabic, so not translated)."""
     return json.dumps(
         {"text": translation.text, "segments": [asdict(s) for s in translation.segments],
+         "kept": {str(n): language for n, language in kept_paragraphs(translation.segments).items()},
          "signature": signature(translator)},
         ensure_ascii=False, indent=2,
     )
@@ -54,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         for notice in (translator.compute_notice, translator.memory_notice):
             if notice:
                 print(f"warning: {notice}", file=sys.stderr)
+        if kept := kept_note(translation.segments):
+            print(f"note: {kept}", file=sys.stderr)
     except TranslateError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

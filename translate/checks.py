@@ -7,14 +7,17 @@ note for the editor rather than an error); the others look at the translation it
 left in, an implausible length, a loop), at how the translation ended and at the model's
 confidence. The glossary flag is raised by
 :mod:`translate.glossary`; it is listed here so that every flag has its place in
-:data:`ALL_FLAGS`.
+:data:`ALL_FLAGS`. :data:`NOT_ARABIC` marks a sentence kept as written, not translated, so it is
+no check and stands apart.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from translate.config import MIN_SCORE
 from translate.glossary import GLOSSARY
@@ -28,6 +31,10 @@ REPETITION = "repetition"
 TRUNCATED = "truncated"
 LOW_CONFIDENCE = "low_confidence"
 ALL_FLAGS = (NUMBERS, DATES, CONVERTED, UNTRANSLATED, LENGTH, REPETITION, TRUNCATED, LOW_CONFIDENCE, GLOSSARY)
+# Not a check of a translation: the flag of a sentence whose paragraph is clearly another language than the
+# source, kept as written and never sent to the model (see translate.language.kept_language).
+NOT_ARABIC = "not_arabic"
+KEPT_DETAIL = "{} paragraph, kept as written"  # the detail of NOT_ARABIC, with the language's name
 
 _MIN_CHARS_FOR_LENGTH = 25
 LENGTH_BOUNDS = (0.5, 3.0)  # English characters per Arabic character; news usually 1.0 - 1.6
@@ -103,3 +110,22 @@ def flags_for(source: str, target: str, *, truncated: bool = False, score: float
 def confidence(score: float) -> int:
     """A 0–100 confidence figure from a mean token log-probability (the geometric-mean token probability)."""
     return max(0, min(100, round(100 * math.exp(score)))) if score > float("-inf") else 0
+
+
+def kept_paragraphs(segments: Iterable[Any]) -> dict[int, str]:
+    """The paragraphs (1-based) whose sentences were kept as written (:data:`NOT_ARABIC`), each with
+    its language's name, from a translation's segments."""
+    suffix = KEPT_DETAIL.format("")
+    return {s.paragraph + 1: s.details.get(NOT_ARABIC, "").removesuffix(suffix).strip() or "another language"
+            for s in segments if NOT_ARABIC in s.flags}
+
+
+def kept_note(segments: Iterable[Any]) -> str:
+    """The paragraphs kept as written, in words for a status line or report ("Kept as written, not
+    translated: paragraph 3 (English); paragraphs 5, 6 (French)."); empty when there are none."""
+    by_language: dict[str, list[int]] = defaultdict(list)
+    for number, language in kept_paragraphs(segments).items():
+        by_language[language].append(number)
+    parts = [f"{'paragraph' if len(numbers) == 1 else 'paragraphs'} {', '.join(map(str, numbers))} ({language})"
+             for language, numbers in by_language.items()]
+    return f"Kept as written, not translated: {'; '.join(parts)}." if parts else ""

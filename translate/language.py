@@ -22,16 +22,24 @@ _ALIASES = {"ary": "ar", "arz": "ar", "sdh": "ku", "uzs": "uz"}
 # The model's languages written in the Arabic script: a text in that script is judged among these.
 _ARABIC_SCRIPT = ("ar", "ary", "arz", "fa", "ur", "ps", "ku", "sdh", "ug", "uzs")
 NAMES = {"ar": "Arabic", "fa": "Persian", "ur": "Urdu", "ps": "Pashto", "ku": "Kurdish", "ug": "Uyghur",
-         "uz": "Uzbek"}
+         "uz": "Uzbek", "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
+         "pt": "Portuguese", "nl": "Dutch", "tr": "Turkish", "ru": "Russian", "he": "Hebrew", "el": "Greek",
+         "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "hi": "Hindi", "id": "Indonesian", "ms": "Malay",
+         "sw": "Swahili", "am": "Amharic", "so": "Somali", "ha": "Hausa", "uk": "Ukrainian", "pl": "Polish"}
 
 _SCRIPT_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9]")
 _NOT_SCRIPT = re.compile(r"[^\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\s]+")
 _PARAGRAPHS = re.compile(r"\n\s*")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 SAMPLE_PARAGRAPHS = 40  # at most this many paragraphs are read, spread over the text ...
 SAMPLE_CHARS = 1_000  # ... and at most this many characters of each
 MIN_LETTERS = 12  # a paragraph with fewer Arabic-script letters is too short to judge
 MIN_CONFIDENCE = 0.9  # a paragraph is another language only when the model is this sure it is not Arabic
+# A paragraph is kept as written (not translated) when it is clearly another language than the source:
+KEEP_MIN_LETTERS = 30  # it has this many letters at least (a byline or a name alone is never judged) ...
+KEEP_MAX_SOURCE_SCRIPT = 0.1  # ... at most this share of them in the source's script (Arabic, or Latin) ...
+KEEP_MIN_CONFIDENCE = 0.8  # ... and the identifier is this sure of another language
 
 _lock = threading.Lock()
 _model: Any = None
@@ -122,6 +130,30 @@ def _paragraph_languages(text: str) -> list[tuple[int, str, int, str]]:
             language = max(others)[1]
         judged.append((number, language, letters, paragraph))
     return judged
+
+
+def kept_language(paragraph: str, source: str = "ar") -> str | None:
+    """The language of ``paragraph`` when it is clearly another language than ``source`` (the
+    translator's source language), so that it is kept as written rather than sent to the model; None
+    when it is ``source``, too short to judge or not clearly anything. For an Arabic source the paragraph
+    must be written almost wholly outside the Arabic script: Latin names, acronyms and short quotes in an
+    Arabic paragraph keep it Arabic, and Persian or Urdu paragraphs are warned about by :func:`assess`,
+    not kept. For an English source (translate-back) the rule is the mirror: the paragraph must be written
+    almost wholly outside the Latin script (an Arabic quote), so that a garbled English sentence that the
+    identifier takes for another Latin-script language is still translated."""
+    sample = paragraph[:SAMPLE_CHARS]
+    letters = sum(1 for character in sample if character.isalpha())
+    if letters < KEEP_MIN_LETTERS:
+        return None
+    share = _script_share(sample)
+    own = share if source == "ar" else len(_LATIN_LETTER.findall(sample)) / letters
+    if own > KEEP_MAX_SOURCE_SCRIPT:
+        return None
+    ranked = _ranked(sample, _ARABIC_SCRIPT if share >= 0.5 else None)
+    if not ranked:
+        return None
+    language, probability = ranked[0]
+    return language if language != source and probability >= KEEP_MIN_CONFIDENCE else None
 
 
 def name(language: str) -> str:

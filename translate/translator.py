@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache import LRUCache
-from translate.checks import check
+from translate.checks import KEPT_DETAIL, NOT_ARABIC, check
 from translate.config import MIN_SCORE, RunConfig, digest, threads_for
 from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
+from translate.language import kept_language, name
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
 from translate.progress import Progress
 from translate.recall import MemoryUse, mark
@@ -190,14 +191,17 @@ class Translator(Generating):
     def translate_batch(self, texts: Sequence[str], *, progress: Progress | None = None) -> list[Translation]:
         """Translate many documents, batching their sentences together. Empty texts give empty results."""
         layouts = [self.layout(text) for text in texts]
-        pieces = [piece for item in layouts for _, piece in item.flat()]
+        kept = [self.kept_paragraphs(item) for item in layouts]
+        pieces = [piece for item, keep in zip(layouts, kept, strict=True)
+                  for paragraph, piece in item.flat() if paragraph not in keep]
         hypotheses = iter(self.translate_pieces(pieces, progress=progress))
-        return [self._document(item, [next(hypotheses) for _ in item.flat()]) for item in layouts]
+        return [self._document(item, hypotheses, keep) for item, keep in zip(layouts, kept, strict=True)]
 
     def translate_progressively(self, text: str, *, step_pieces: int = 16) -> Iterator[Translation]:
         """Yield the translation of ``text`` growing paragraph by paragraph (at least ``step_pieces``
         pieces a step), ending with the whole document."""
         whole = self.layout(text)
+        keep = self.kept_paragraphs(whole)
         done: list[Hypothesis] = []
         end = 0
         while end < len(whole.pieces):
@@ -205,9 +209,9 @@ class Translator(Generating):
             while end < len(whole.pieces) and (size < step_pieces or end == start):
                 size += len(whole.pieces[end])
                 end += 1
-            chunk = [piece for paragraph in whole.pieces[start:end] for piece in paragraph]
+            chunk = [piece for index in range(start, end) if index not in keep for piece in whole.pieces[index]]
             done += self.translate_pieces(chunk)
-            yield self._document(Layout(whole.pieces[:end], whole.separators[: end - 1]), done)
+            yield self._document(Layout(whole.pieces[:end], whole.separators[: end - 1]), iter(done), keep)
         if not whole.pieces:
             yield Translation("", ())
 
@@ -306,6 +310,17 @@ class Translator(Generating):
             found.append(tuple(candidates.values())[:count])
         return found
 
+    def kept_paragraphs(self, item: Layout) -> dict[int, str]:
+        """The paragraphs of ``item`` that are clearly another language than the source (index → language
+        code, see :func:`translate.language.kept_language`): kept as written, never sent to the model."""
+        source = self.source_language
+        found = {index: kept_language(" ".join(pieces), source) for index, pieces in enumerate(item.pieces)}
+        return {index: language for index, language in found.items() if language is not None}
+
+    def _kept(self, piece: str, paragraph: int, language: str) -> Segment:
+        """The segment of ``piece`` in a paragraph of ``language`` kept as written, flagged as such."""
+        return Segment(piece, piece, paragraph, 0.0, (NOT_ARABIC,), {NOT_ARABIC: KEPT_DETAIL.format(name(language))})
+
     def _segment(self, piece: str, paragraph: int, hyp: Hypothesis) -> Segment:
         """The segment of ``piece`` translated as ``hyp``: glossary forms put in, then checked. An editor's
         English from the memory is checked again as any edit is: its terms verified, never rewritten, and
@@ -326,7 +341,8 @@ class Translator(Generating):
         remembered = dict(hyp.memory) if isinstance(hyp, Remembered) else None
         return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details, remembered)
 
-    def _document(self, item: Layout, hypotheses: Sequence[Hypothesis]) -> Translation:
-        segments = [self._segment(piece, paragraph, hyp)
-                    for (paragraph, piece), hyp in zip(item.flat(), hypotheses, strict=True)]
+    def _document(self, item: Layout, hypotheses: Iterator[Hypothesis], kept: dict[int, str]) -> Translation:
+        """The translation of ``item``: its pieces' ``hypotheses`` in order, except in ``kept`` paragraphs."""
+        segments = [self._kept(piece, paragraph, kept[paragraph]) if paragraph in kept
+                    else self._segment(piece, paragraph, next(hypotheses)) for paragraph, piece in item.flat()]
         return Translation(item.assemble([s.target for s in segments]), tuple(segments))

@@ -37,8 +37,10 @@ from translate.config import (
     VERSION,
     public_url,
     setting,
+    signature,
 )
 from translate.errors import TranslateError
+from translate.formats.signing import sign_output
 from translate.language import language_problem
 from translate.placeholders import Masked, mask
 from translate.text import ARABIC_LETTER, arabic_share, has_arabic, normalize
@@ -454,7 +456,7 @@ class LibreTranslateApi:
         with self.service.slot():
             translated = self._render(parsed, path.suffix.lower())
         output = self.service.scratch() / f"translated{path.suffix.lower()}"
-        output.write_bytes(translated)
+        output.write_bytes(sign_output(output.name, translated, signature(self.service.translator)))
         return output
 
     async def download_file(self, request: Request) -> Any:

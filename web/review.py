@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.support import flagged_lines
-from translate.checks import check, confidence
+from translate.checks import check, confidence, kept_note
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary
 from translate.text import Layout, normalize, split_paragraphs
@@ -185,7 +185,7 @@ def flag_text(segment: Segment) -> str:
 
 FLAG_WORDS = {"numbers": "Numbers", "dates": "Dates", "converted": "Converted date", "untranslated": "Untranslated",
               "length": "Length", "repetition": "Repeated words", "truncated": "Cut short",
-              "low_confidence": "Low confidence", "glossary": "Glossary"}
+              "low_confidence": "Low confidence", "glossary": "Glossary", "not_arabic": "Not Arabic"}
 FLAG_MARK = "• "  # starts each flag's line, so that flags stay apart even where a cell runs lines together
 
 
@@ -230,9 +230,13 @@ def table(current: Translation, machine: Translation | None = None) -> dict[str,
 
 def status(machine: Translation, current: Translation, summary: dict[str, Any] | None = None,
            note: str = "") -> str:
-    """What the editor should know: sentences, how many to double-check, how many edited, the summary."""
+    """What the editor should know: sentences, how many to double-check, the paragraphs kept as written
+    (not Arabic), how many edited, the summary."""
     changed = len(edited(machine, current))
     text = f"{len(current.segments)} sentences, {len(current.flagged)} to double-check."
+    kept = kept_note(machine.segments)  # the machine's decision, whatever the editor wrote over it since
+    if kept:
+        text += f" {kept}"
     if changed:
         text += f" {changed} edited."
         if summary is not None and summary.get("of") != EDITED:
@@ -240,10 +244,23 @@ def status(machine: Translation, current: Translation, summary: dict[str, Any] |
     return f"{text} {note}".strip()
 
 
+def edited_note(machine: Translation, current: Translation) -> str:
+    """What every download says about the editor's changes, as the .json's ``edited_sentences`` lists them:
+    "Edited by the editor: sentences 2, 5 (of 9)." or "Edited by the editor: none of the 9 sentences."."""
+    numbers = [i + 1 for i in edited(machine, current)]
+    total = len(current.segments)
+    if not numbers:
+        return f"Edited by the editor: none of the {total} sentence{'s' if total != 1 else ''}."
+    which = "sentence" if len(numbers) == 1 else "sentences"
+    return f"Edited by the editor: {which} {', '.join(map(str, numbers))} (of {total})."
+
+
 def payload(machine: Translation, current: Translation, *, summary: dict[str, Any] | None = None,
             signature: dict[str, Any] | None = None) -> dict[str, Any]:
     """The .json download: what made it, the text, and every sentence with its flags, details,
-    confidence and log-probability; an edited sentence keeps ``machine`` and ``edited`` side by side."""
+    confidence and log-probability; an edited sentence keeps ``machine`` and ``edited`` side by side.
+    ``edited_sentences`` numbers the edited sentences from 1, and ``edited_note`` says it in the words
+    that close the other downloads (:func:`edited_note`)."""
     changed = set(edited(machine, current))
     segments = []
     for i, (m, c) in enumerate(zip(machine.segments, current.segments, strict=True)):
@@ -253,26 +270,31 @@ def payload(machine: Translation, current: Translation, *, summary: dict[str, An
                      "machine_details": m.details}
         segments.append(item)
     return {"signature": signature, "text": current.text, "machine_text": machine.text,
-            "edited": len(changed), "segments": segments, "summary": summary}
+            "edited": len(changed), "edited_sentences": sorted(i + 1 for i in changed),
+            "edited_note": edited_note(machine, current), "segments": segments, "summary": summary}
 
 
 def export(folder: Path, machine: Translation, current: Translation, *, summary: dict[str, Any] | None = None,
            signature: dict[str, Any] | None = None) -> list[str]:
     """The current translation as .txt, .docx and .json files in ``folder`` for download; the .docx
-    has a paragraph per line, and a heading for a short Arabic line without a sentence mark above more text."""
+    has a paragraph per line, and a heading for a short Arabic line without a sentence mark above more text.
+    Each says which sentences the editor changed (:func:`edited_note`: the .txt's last line, the .docx's
+    small print, beside what made it, and the .json's ``edited_sentences``); the .docx is signed."""
+    from translate.formats.signing import made_by_line, sign_docx
     from translate.formats.writers import Block, blocks_of, write_docx
 
     txt, docx_path, json_path = (folder / name for name in FILE_NAMES)
     notes = flagged_lines(summary)  # flagged summary sentences, after the translation
-    txt.write_text(current.text + "\n" + (f"\n{SUMMARY_NOTES}\n" + "\n".join(notes) + "\n" if notes else ""),
-                   encoding="utf-8")
+    closing = edited_note(machine, current)
+    txt.write_text(current.text + "\n" + (f"\n{SUMMARY_NOTES}\n" + "\n".join(notes) + "\n" if notes else "")
+                   + f"\n{closing}\n", encoding="utf-8")
     sources: dict[int, list[str]] = {}
     for segment in current.segments:
         sources.setdefault(segment.paragraph, []).append(segment.source)
     arabic = "\n".join(" ".join(parts) for parts in sources.values())
     blocks = blocks_of(current.text, arabic)  # paragraphs, and headings as Word headings
     blocks += [Block(SUMMARY_NOTES, heading=True), *(Block(note) for note in notes)] if notes else []
-    docx_path.write_bytes(write_docx(blocks))
+    docx_path.write_bytes(sign_docx(write_docx(blocks, [closing, made_by_line(signature)]), signature, new=True))
     data = payload(machine, current, summary=summary, signature=signature)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     log.debug("exported %d sentences (%d edited) to %s", len(current.segments), data["edited"], folder)

@@ -38,16 +38,27 @@ def write_txt(blocks: Sequence[Block]) -> bytes:
     return ("\n\n".join(block.text for block in blocks) + "\n").encode("utf-8")
 
 
-def write_docx(blocks: Sequence[Block]) -> bytes:
-    """A Word document: headings in Word's "Heading 1" style, paragraphs in "Normal"."""
+def write_docx(blocks: Sequence[Block], small_print: Sequence[str] = ()) -> bytes:
+    """A Word document: headings in Word's "Heading 1" style, paragraphs in "Normal", then the
+    ``small_print`` lines in small grey type. Its properties name Khabar as author, never python-docx
+    (:func:`translate.formats.signing.sign_docx` adds a run's signature)."""
     import docx
+    from docx.shared import Pt, RGBColor
+
+    from translate.formats.signing import MAKER
 
     document = docx.Document()
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = MAKER
+    properties.comments = f"Translated by {MAKER}"
     for block in blocks:
         if block.heading:
             document.add_heading(block.text, level=1)
         else:
             document.add_paragraph(block.text)
+    for line in small_print:
+        run = document.add_paragraph().add_run(line)
+        run.font.size, run.font.color.rgb = Pt(8), RGBColor(0x66, 0x66, 0x66)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
