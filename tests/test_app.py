@@ -64,7 +64,7 @@ def test_article_endpoint_gives_everything_with_downloads(client) -> None:
     assert len(table["data"]) == len(P)
     assert sorted(Path(f).name for f in files) == ["translation.docx", "translation.json", "translation.txt"]
     txt = next(f for f in files if f.endswith(".txt"))
-    assert Path(txt).read_text("utf-8") == factory.ARTICLE_EN + "\n"
+    assert Path(txt).read_text("utf-8") == factory.ARTICLE_EN + "\n\nEdited by the editor: none of the 10 sentences.\n"
     assert "10 sentences, 0 to double-check" in status
 
 
