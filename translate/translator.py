@@ -15,6 +15,7 @@ from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
+from translate.native import choose_engine
 from translate.progress import Progress
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
 
@@ -82,7 +83,8 @@ class Translator(Generating):
         self.option = option  # the setting that chose the model, named in load errors
         self.model_name = resolve_model(model or config.model, option=option)
         self.device = resolve_device(config.device)
-        self.engine_name = config.engine
+        # a native CTranslate2 model picks that engine when none was chosen (engine_reason says so)
+        self.engine_name, self.engine_reason = choose_engine(self.model_name, config.engine, config.engine_given)
         intra, self.inter_threads = threads_for(config, interactive=interactive)  # inter: not in the signature
         self.threads = set_threads(intra)
         self.batch_tokens = config.batch_tokens
@@ -127,6 +129,7 @@ class Translator(Generating):
             "model": self.model_name,
             "revision": self.loaded.revision,
             "engine": self.engine_name,
+            **({"engine_reason": self.engine_reason} if self.engine_reason else {}),
             **self.precision(),
             "languages": f"{self.source_language}-{self.target_language}",
             "decoding": {"beams": decoding.beams, "no_repeat_ngram_size": decoding.no_repeat_ngram_size,
