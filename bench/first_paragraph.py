@@ -1,6 +1,7 @@
 """What an editor waits for in the Paste tab: the first paragraph against the whole translation.
 
-The app streams the translation one paragraph at a time (``translate_progressively(step_pieces=1)``).
+The app streams the translation one paragraph at a time (``translate_progressively(step_pieces=1)``): the
+first paragraph alone, then the rest in length-sorted batches across paragraphs, each paragraph shown once done.
 This measures, on news-length articles (3–4 paragraphs, 10–14 sentences), with a random-weight model of
 the published Marian-base shape (opus-mt-ar-en; the hub is not needed) and the same forced output
 length as ``bench/speed.py``:
@@ -58,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"article: {doc.count(chr(10) * 2) + 1} paragraphs, {steps} updates; first {firsts[-1]:.2f} s, "
                   f"whole streamed {streamed[-1]:.2f} s, at once {whole[-1]:.2f} s")
     first, stream, once = (statistics.median(v) for v in (firsts, streamed, whole))
+    from translate.canary import cpu_summary
+
     print(f"median over {len(docs)} articles ({args.engine}, beam {args.beams}, {args.threads} threads, "
-          f"Marian-base shape, random weights):")
+          f"Marian-base shape, random weights; {cpu_summary()}):")
     print(f"  first paragraph  {first:.2f} s  ({first / stream:.0%} of the streamed whole)")
     print(f"  whole, streamed  {stream:.2f} s")
     print(f"  whole, at once   {once:.2f} s  (streaming costs {stream / once - 1:+.0%})")

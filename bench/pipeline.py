@@ -65,6 +65,12 @@ QUICK = {
     "mt5": dict(d_model=64, d_kv=16, heads=4, d_ff=128, layers=2, vocab=4_000),
     "bart": dict(d_model=64, encoder_layers=2, decoder_layers=2, heads=2, ffn=128, vocab=3_000, positions=1024),
 }
+# quickmt-ar-en (a native CTranslate2 folder): a deep encoder and a shallow decoder with separate 32k
+# SentencePiece vocabularies, as quickmt's model cards describe them. Its eole-config.yaml could not be read from
+# the machine this was written on; check hidden_size, enc_layers, dec_layers, heads and transformer_ff there.
+QUICKMT = dict(d_model=1024, layers=12, decoder_layers=2, heads=16, ffn=4096, vocab=32_000, positions=1024,
+               activation="relu")
+QUICK_QUICKMT = dict(QUICK["ar-en"], layers=2, decoder_layers=1)
 STRATEGIES = {"native": ("ar-en", "mt5"), "translate-back": ("ar-en", "bart", "en-ar")}
 CONTENDERS = ("ctranslate2", "transformers", "usual")  # fastest first: a stopped run keeps the most figures
 BEAMS = 4  # the app's default for translation and summaries
@@ -206,12 +212,27 @@ def article_words(model: str, words: int) -> int:
 # --- the contenders ---------------------------------------------------------------------------------
 
 
+def _status_mb(field: str) -> float | None:
+    """A memory figure of this process from ``/proc/self/status`` (``VmRSS``, ``VmHWM``), in MB."""
+    status = Path("/proc/self/status")
+    for line in status.read_text().splitlines() if status.is_file() else ():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def _rss_mb() -> float:
     """The process's resident memory now, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found = _status_mb("VmRSS")
+    return found if found is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_mb() -> float:
+    """This process's own peak resident memory, in MB: ``VmHWM``, which starts afresh with the process's own
+    program. ``ru_maxrss`` does not: it survives ``exec``, so a contender spawned by the process that built
+    the models reported the builder's peak (the same figure for every contender)."""
+    found = _status_mb("VmHWM")
+    return found if found is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Project:
@@ -351,8 +372,118 @@ def run_contender(contender: str, strategy: str, models: dict[str, str], docs: l
 
         gpu_torch_mb = torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_initialized() else 0.0
     return {"contender": contender, "strategy": strategy, "device": device, "articles": rows, "held_mb": held,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch_weights": torch_weights,
+            "peak_mb": _peak_mb(), "torch_weights": torch_weights,
             "threads": threads_used, "gpu_torch_peak_mb": gpu_torch_mb}
+
+
+# --- model shapes: tc-big against quickmt, both as native CTranslate2 folders ------------------------
+
+def write_native(model: str, folder: Path) -> Path:
+    """The Marian ``model`` written as a native CTranslate2 folder in quickmt's layout (``model.bin`` in int8,
+    ``config.json``, ``src.spm.model``, ``tgt.spm.model``, source and target vocabulary JSONs), once."""
+    import shutil
+
+    if (folder / "model.bin").is_file():
+        return folder
+    from ctranslate2.converters import TransformersConverter
+
+    from translate.engines import _register_converter_fixes
+
+    _register_converter_fixes()
+    staging = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    TransformersConverter(model, low_cpu_mem_usage=True).convert(str(staging), quantization="int8", force=True)
+    shutil.copy(Path(model) / "source.spm", staging / "src.spm.model")
+    shutil.copy(Path(model) / "target.spm", staging / "tgt.spm.model")
+    config = json.loads((staging / "config.json").read_text("utf-8"))
+    config["add_source_eos"] = True  # the Marian models end their sources with </s>; CTranslate2 adds it
+    (staging / "config.json").write_text(json.dumps(config, indent=2), "utf-8")
+    shared = staging / "shared_vocabulary.json"
+    if shared.is_file():
+        for side in ("source", "target"):
+            shutil.copy(shared, staging / f"{side}_vocabulary.json")
+        shared.unlink()
+    os.replace(staging, folder)
+    return folder
+
+
+def run_shape(shape: str, model: str, docs: list[tuple[str, str]], threads: int) -> dict:
+    """One model shape (a native folder) on the CTranslate2 engine, as the app runs it: per article the time to
+    the first paragraph and to the whole translation streamed, the same article in one call (with and without
+    the padding cap), the padding share of its batches, and the process's own peak memory."""
+    import copy
+
+    from translate import Translator
+    from translate.canary import cpu_summary
+    from translate.config import RunConfig
+    from translate.translator import padding_fraction
+
+    config = RunConfig(engine="ctranslate2", device="cpu", threads=threads, beams=BEAMS)
+    translator = Translator(model, config=config, interactive=True, decoding=speed.forced(BEAMS), cache_size=0)
+    uncapped = copy.copy(translator)
+    uncapped.max_padding = 1.0
+    translator.translate(articles(1, words=60, seed=99)[0][0])  # loads the model, runs the canary; not timed
+    held = _rss_mb()
+    rows = []
+    for arabic, _ in docs:
+        before = translator.engine.generated_tokens
+        start = time.perf_counter()
+        first = None
+        for _ in translator.translate_progressively(arabic, step_pieces=1):  # as the app does
+            first = first or time.perf_counter() - start
+        streamed = time.perf_counter() - start
+        tokens = translator.engine.generated_tokens - before
+        start = time.perf_counter()
+        translator.translate(arabic)
+        once = time.perf_counter() - start
+        start = time.perf_counter()
+        uncapped.translate(arabic)
+        once_uncapped = time.perf_counter() - start
+        pieces = [piece for _, piece in translator.layout(arabic).flat()]
+        encoded = translator.loaded.tokenizer(pieces)["input_ids"]
+        rows.append({"first_paragraph_s": first, "streamed_s": streamed, "one_call_s": once,
+                     "one_call_uncapped_s": once_uncapped, "translation_tokens": tokens,
+                     "padding": padding_fraction(encoded, list(translator.batches(encoded))),
+                     "padding_uncapped": padding_fraction(encoded, list(uncapped.batches(encoded)))})
+    return {"shape": shape, "articles": rows, "held_mb": held, "peak_mb": _peak_mb(),
+            "compute_type": translator.signature()["compute_type"], "cpu": cpu_summary(),
+            "threads": f"{translator.threads}×{translator.inter_threads}"}
+
+
+def compare_shapes(shapes: dict[str, str], docs: list[tuple[str, str]], threads: int) -> list[dict]:
+    """:func:`run_shape` for each native folder, each in its own process; the same tokens for all, or an error."""
+    results = [isolated(run_shape, name, folder, docs, threads) for name, folder in shapes.items()]
+    tokens = {r["shape"]: [a["translation_tokens"] for a in r["articles"]] for r in results}
+    if len({tuple(t) for t in tokens.values()}) != 1:
+        raise SystemExit(f"unequal work across model shapes: {tokens}")
+    return results
+
+
+def print_shapes(results: list[dict]) -> None:
+    print(f"\nmodel shapes, CTranslate2 {results[0]['compute_type']}, native folders, beam {BEAMS}, forced equal "
+          f"tokens; seconds per article, median (min–max); {results[0]['cpu']}")
+    print(f"{'shape':<26}{'threads':>8}{'first paragraph':>18}{'whole, streamed':>18}{'one call':>18}"
+          f"{'one call, no cap':>18}{'padding':>9}{'no cap':>8}{'peak MB':>9}")
+    for row in results:
+        a = row["articles"]
+        cells = "".join(f"{_spread([x[key] for x in a]):>18}"
+                        for key in ("first_paragraph_s", "streamed_s", "one_call_s", "one_call_uncapped_s"))
+        padding = statistics.mean(x["padding"] for x in a), statistics.mean(x["padding_uncapped"] for x in a)
+        print(f"{row['shape']:<26}{row['threads']:>8}{cells}{padding[0]:>9.0%}{padding[1]:>8.0%}"
+              f"{row['peak_mb']:>9.0f}")
+    base, quick = results[0]["articles"], results[-1]["articles"]
+    speedup = [b["streamed_s"] / q["streamed_s"] for b, q in zip(base, quick, strict=True)]
+    print(f"whole translation, {results[0]['shape']} ÷ {results[-1]['shape']}: {_ratios(speedup)} (target ≥ 2.5)")
+    for row in results:
+        ratio = [x["streamed_s"] / x["one_call_s"] for x in row["articles"]]
+        capped = [x["one_call_uncapped_s"] / x["one_call_s"] for x in row["articles"]]
+        print(f"{row['shape']}: streamed ÷ one call {_ratios(ratio)} (target ≤ 1.05); one call without ÷ with "
+              f"the padding cap {_ratios(capped)}")
+
+
+def _ratios(values: list[float]) -> str:
+    middle = f"{statistics.median(values):.2f}×"
+    return middle if len(values) == 1 else f"{middle} ({min(values):.2f}–{max(values):.2f})"
 
 
 # --- threads ---------------------------------------------------------------------------------------
@@ -514,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-threads", action="store_true", help="skip the intra/inter threads comparison")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N): where the contenders run; the "
                         "threads comparison is for CPUs and is skipped on CUDA")
+    parser.add_argument("--no-shapes", action="store_true", help="skip the tc-big against quickmt shapes part")
+    parser.add_argument("--shapes-only", action="store_true", help="only the tc-big against quickmt shapes part")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     from translate.errors import TranslateError
@@ -529,12 +662,17 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(os.environ.get("KHABAR_BENCH_DIR", Path(tempfile.gettempdir()) / "khabar-bench")) / (
         "pipeline-quick" if args.quick else "pipeline")
     os.environ.setdefault("KHABAR_CACHE_DIR", str(work / "cache"))
-    models = build_models(work, shapes)
+    models = {"ar-en": str(speed.build_model(work / "ar-en", shapes["ar-en"]))} if args.shapes_only else \
+        build_models(work, shapes)
     words = args.words or (60 if args.quick else 600)
     docs = articles(args.articles or (1 if args.quick else 3), words=article_words(models["ar-en"], words))
     from transformers import AutoTokenizer
 
     source_tokens = [len(AutoTokenizer.from_pretrained(models["ar-en"])(a)["input_ids"]) for a, _ in docs]
+    from translate.canary import cpu_summary
+
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{cpu_summary()}; load average {load}")
     print(f"{_device_name(device)}; {os.cpu_count()} CPU cores, threads {args.threads}; {len(docs)} articles "
           f"the size of {words}-word news "
           f"({len(docs[0][0].split())} test words, {min(source_tokens)}–{max(source_tokens)} source tokens); "
@@ -545,23 +683,36 @@ def main(argv: list[str] | None = None) -> int:
     from translate.engines import converted_model
     from translate.models import ctranslate2_compute_type
 
-    for name in models.values():  # a first-use cost, kept out of the timed processes
+    for name in [] if args.shapes_only else models.values():  # a first-use cost, kept out of the timed processes
         converted_model(name, ctranslate2_compute_type(device, AutoConfig.from_pretrained(name).model_type))
     results = []
-    for strategy in args.strategies:
+    for strategy in [] if args.shapes_only else args.strategies:
         for contender in CONTENDERS:
             results.append(isolated(run_contender, contender, strategy, models, docs, summary_tokens, args.threads,
                                     device))
             print(f"  {strategy} / {contender}: {json.dumps(results[-1])}", flush=True)
             if args.json:  # figures so far, in case a long run is stopped
                 Path(args.json).write_text(json.dumps({"results": results}, indent=2))
-    check_consistency(results, summary_tokens)
+    if results:
+        check_consistency(results, summary_tokens)
     on_cpu = device == "cpu"
-    threads = None if args.no_threads or not on_cpu else isolated(compare_threads, models, docs, summary_tokens)
+    skip_threads = args.no_threads or args.shapes_only or not on_cpu
+    threads = None if skip_threads else isolated(compare_threads, models, docs, summary_tokens)
+    compared = None
+    if not args.no_shapes and on_cpu:
+        tc_big = write_native(models["ar-en"], work / "native-tc-big")
+        quickmt_model = speed.build_model(work / "quickmt-ar-en", QUICK_QUICKMT if args.quick else QUICKMT)
+        compared = compare_shapes({"tc-big": str(tc_big), "quickmt": str(write_native(str(quickmt_model),
+                                                                                      work / "native-quickmt"))},
+                                docs, args.threads)
     report = summarise(results)
-    print_report(results, report, threads)
+    if results:
+        print_report(results, report, threads)
+    if compared:
+        print_shapes(compared)
     if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "report": report, "threads": threads}, indent=2))
+        Path(args.json).write_text(json.dumps({"results": results, "report": report, "threads": threads,
+                                               "shapes": compared}, indent=2))
     return 0
 
 

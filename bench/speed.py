@@ -62,7 +62,9 @@ def build_model(folder: Path, shape: dict, *, source: str = "ar") -> Path:
     factory.build_marian(
         folder, source_texts=texts[source != "ar"], target_texts=texts[source == "ar"],
         d_model=shape["d_model"], layers=shape["layers"], heads=shape["heads"], ffn=shape["ffn"],
-        max_positions=shape["positions"], config_overrides={"activation_function": shape["activation"]},
+        max_positions=shape["positions"],
+        config_overrides={"activation_function": shape["activation"],
+                          "decoder_layers": shape.get("decoder_layers", shape["layers"])},
     )
     vocab = _json.loads((folder / "vocab.json").read_text("utf-8"))
     vocab.pop("<pad>")

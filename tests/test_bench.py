@@ -73,6 +73,16 @@ def test_pipeline_quick_mode_checks_that_every_contender_did_the_same_work(tmp_p
     threads = figures["threads"]
     assert [(t["intra_threads"], t["inter_threads"]) for t in threads] == [(2, 1), (1, 2)]
     assert len({(t["app_tokens"], t["batch_job_tokens"]) for t in threads}) == 1
+    shapes = figures["shapes"]  # tc-big against quickmt, both native CTranslate2 folders
+    assert [s["shape"] for s in shapes] == ["tc-big", "quickmt"]
+    assert len({tuple(a["translation_tokens"] for a in s["articles"]) for s in shapes}) == 1
+    for shape in shapes:
+        timing = shape["articles"][0]
+        assert 0 < timing["first_paragraph_s"] <= timing["streamed_s"] and timing["one_call_s"] > 0
+        assert 0 <= timing["padding"] <= timing["padding_uncapped"] < 1
+        assert 0 < shape["held_mb"] <= shape["peak_mb"] and "CTranslate2" in shape["cpu"]
+    peaks = {(r["strategy"], r["contender"]): r["peak_mb"] for r in results}
+    assert len(set(peaks.values())) > 1  # each process's own peak, not the model builder's
 
 
 def test_the_pipeline_benchmark_refuses_a_device_that_is_not_there(capsys, monkeypatch) -> None:

@@ -2,7 +2,9 @@
 u8 x s8 products can saturate without VNNI), so a quantized model can write other words on another
 machine. A few dozen short Arabic sentences shipped with the project (``data/canary_ar.txt``) are
 translated once by the transformers engine in float32, and the token log-probabilities of those outputs
-kept beside the conversions (the reference). The first time the CTranslate2 engine loads a model on a
+kept beside the conversions (the reference); a native CTranslate2 folder, which has no torch weights, is its
+own reference in float32 (so its int8 is checked against its float32 kernels, not against the trained model).
+The first time the CTranslate2 engine loads a model on a
 machine it scores the same outputs at its compute type (the verdict is kept for that machine); when too
 few tokens agree with the reference, the engine falls back to the next safe compute type (see
 :func:`translate.engines.guarded_translator`)."""
@@ -84,7 +86,7 @@ def reference(loaded: Any, folder: Path) -> Reference:
     if path.is_file():
         data = json.loads(path.read_text("utf-8"))
         return Reference(data["sources"], data["targets"], data["log_probs"])
-    made = _make_reference(loaded)
+    made = _make_native_reference(loaded) if getattr(loaded, "native", False) else _make_reference(loaded)
     _write_json(path, {"sources": made.sources, "targets": made.targets, "log_probs": made.log_probs})
     return made
 
@@ -137,6 +139,24 @@ def _make_reference(loaded: Any) -> Reference:
         scores.append(picked.tolist())
     del model
     return Reference(sources, targets, scores)
+
+
+def _make_native_reference(loaded: Any) -> Reference:
+    """The reference of a native CTranslate2 folder (:mod:`translate.native`), which has no torch weights: its
+    own greedy outputs and their log-probabilities from CTranslate2 in float32 on CPU. It checks the int8 kernels
+    against the same folder's float32 ones, not against the model as trained."""
+    import ctranslate2
+
+    tokenizer = loaded.tokenizer
+    sentences = [loaded.source_prefix("en") + text for text in canary_sentences()]
+    sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(sentences)["input_ids"]]
+    translator = ctranslate2.Translator(str(loaded.folder), device="cpu", compute_type="float32")
+    results = translator.translate_batch(sources, beam_size=1, max_decoding_length=MAX_OUTPUT_TOKENS,
+                                         max_input_length=0)
+    targets = [result.hypotheses[0] for result in results]
+    scored = translator.score_batch(sources, targets, max_input_length=0)
+    del translator
+    return Reference(sources, targets, [list(result.log_probs) for result in scored])
 
 
 def score(translator: Any, compute_type: str, ref: Reference) -> Verdict:

@@ -73,6 +73,7 @@ PRESETS: dict[str, str] = {  # ar→en translation
     "default": "Helsinki-NLP/opus-mt-tc-big-ar-en",
     "fast": "Helsinki-NLP/opus-mt-ar-en",
     "nllb": "facebook/nllb-200-distilled-600M",
+    "quick": "quickmt/quickmt-ar-en",  # a native CTranslate2 folder: runs on the ctranslate2 engine only
 }
 SUMMARY_PRESETS: dict[str, str] = {
     "default": "csebuetnlp/mT5_multilingual_XLSum",
@@ -194,6 +195,12 @@ class RunConfig:
                 raise TranslateError(message)
 
     @property
+    def engine_given(self) -> bool:
+        """Whether the engine was chosen (an argument or ``KHABAR_ENGINE``), not left at its default: a native
+        CTranslate2 model then picks its engine (see :func:`translate.native.choose_engine`)."""
+        return self.__dict__.get("_engine_given", self.engine != "transformers")
+
+    @property
     def effective_summary_engine(self) -> str:
         """The engine the summaries use."""
         return self.summary_engine or self.engine
@@ -202,6 +209,7 @@ class RunConfig:
     def resolved(cls, **arguments: Any) -> RunConfig:
         """A configuration from keyword arguments (None = not given), ``KHABAR_*`` variables and defaults."""
         values: dict[str, Any] = {}
+        given_engine = arguments.get("engine")
         for item in fields(cls):
             given = arguments.pop(item.name, None)
             default = item.default
@@ -218,7 +226,12 @@ class RunConfig:
             raise TypeError(f"unknown settings: {', '.join(sorted(arguments))}")
         if values["glossary"] is not None:
             values["glossary"] = str(Path(values["glossary"]).expanduser())
-        return cls(**values)
+        engine_given = given_engine is not None or bool(os.environ.get(f"{ENV_PREFIX}ENGINE", "").strip())
+        return cls(**values)._with_engine_given(engine_given)
+
+    def _with_engine_given(self, given: bool) -> RunConfig:
+        object.__setattr__(self, "_engine_given", given)
+        return self
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> RunConfig:
@@ -232,7 +245,7 @@ class RunConfig:
 
     def replace(self, **changes: Any) -> RunConfig:
         """A copy with some settings changed."""
-        return replace(self, **changes)
+        return replace(self, **changes)._with_engine_given("engine" in changes or self.engine_given)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

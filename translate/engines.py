@@ -306,6 +306,10 @@ def build_engine(name: str, loaded: LoadedModel, compute_type: str, *, threads: 
     if name == "ctranslate2":
         return CTranslate2Engine(loaded, compute_type=compute_type, threads=threads, inter_threads=inter_threads,
                                  explicit=explicit)
+    if loaded.native:
+        from translate.native import refusal
+
+        raise TranslateError(refusal(loaded.name))
     return TransformersEngine(loaded)
 
 
@@ -327,13 +331,15 @@ def guarded_translator(loaded: LoadedModel, compute_type: str, *, threads: int =
             continue
         seen.add(runs_as)
         translator = ctranslate2_translator(loaded, candidate, threads=threads, inter_threads=inter_threads)
-        folder = converted_model(loaded.name, candidate)  # found in the cache: the translator's own folder
+        # the conversion the verdict is kept for: a native folder's own digest, else the cached copy's name
+        conversion = f"{loaded.folder.name}-{loaded.revision}" if loaded.native else \
+            converted_model(loaded.name, candidate).name  # found in the cache: the translator's own folder
         reference = reference or canary.reference(loaded, cache_dir() / "canary")
-        verdict = canary.checked(translator, candidate, reference, cache_dir() / "canary", folder.name)
+        verdict = canary.checked(translator, candidate, reference, cache_dir() / "canary", conversion)
         tried.append(verdict)
         if verdict.passed:
             return translator, candidate, tried
-        if candidate == "float32":
+        if candidate == "float32" and not loaded.native:  # a native folder's reference is its own float32
             raise TranslateError(f"The CTranslate2 conversion of '{loaded.name}' does not reproduce the model's "
                                  f"outputs ({'; '.join(v.describe() for v in tried)}). "
                                  "Use --engine transformers for this model.")
@@ -354,14 +360,15 @@ def split_batch(size: int, inter_threads: int) -> dict:
 
 def ctranslate2_translator(loaded: LoadedModel, compute_type: str, *, threads: int = 0, inter_threads: int = 1):
     """A ``ctranslate2.Translator`` over the converted copy of ``loaded`` (converted on first use; the
-    torch weights are never loaded). ``threads`` per batch, ``inter_threads`` batches at once."""
+    torch weights are never loaded), or over a native CTranslate2 folder as it is.
+    ``threads`` per batch, ``inter_threads`` batches at once."""
     import ctranslate2
 
     if loaded.device == "mps":
         raise TranslateError("The CTranslate2 engine runs on cpu or cuda, not mps; use --device cpu.")
     device = "cuda" if loaded.device.startswith("cuda") else "cpu"
     index = int(loaded.device.split(":", 1)[1]) if loaded.device.startswith("cuda:") else 0
-    folder = converted_model(loaded.name, compute_type)
+    folder = loaded.folder if loaded.native else converted_model(loaded.name, compute_type)
     return ctranslate2.Translator(str(folder), device=device, device_index=index, compute_type=compute_type,
                                   intra_threads=threads, inter_threads=inter_threads)
 

@@ -162,6 +162,8 @@ class LoadedModel:
     """A model's tokenizer and configuration, and its weights on ``device`` once first used
     (the CTranslate2 engine never needs them in memory)."""
 
+    native = False  # a native CTranslate2 folder (translate.native.NativeModel) has no transformers weights
+
     def __init__(self, name: str, tokenizer: Any, config: Any, device: str, dtype: str | None = None, *,
                  option: str = "model") -> None:
         self.name, self.tokenizer, self.config, self.device = name, tokenizer, config, device
@@ -246,8 +248,13 @@ def _family(model_type: str, tokenizer: Any) -> str:
 @functools.cache
 def load_model(name: str, device: str = "cpu", dtype: str | None = None, *, option: str = "model") -> LoadedModel:
     """Load a model's tokenizer and configuration once per process, from a hub id or a local
-    folder; the weights follow on first use of ``.model``. Errors name ``option``, the run-configuration
+    folder (a native CTranslate2 one: :mod:`translate.native`); the weights follow on first use of ``.model``.
+    Errors name ``option``, the run-configuration
     setting that chose the model (``model``, ``summary_model``, ``arabic_model``)."""
+    from translate.native import is_native, load_native
+
+    if is_native(name):  # a native CTranslate2 folder (or a hub id that is one): no transformers files
+        return load_native(name, device, dtype, option=option)
     import transformers
     from transformers import AutoConfig, AutoTokenizer
 

@@ -16,12 +16,14 @@ from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.language import kept_language, name
 from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
+from translate.native import choose_engine
 from translate.progress import Progress
 from translate.recall import MemoryUse, mark
 from translate.text import LATIN_LETTER, Layout, has_arabic, layout
 
 NO_REPEAT_NGRAM_SIZE = 4  # no 4-gram twice in one translation
 MAX_BATCH_SIZE = 64  # sentences in one generation batch, whatever the token budget allows
+MAX_PADDING = 0.5  # the most of a batch's tokens that may be padding before a new batch begins
 CACHE_SIZE = 20_000  # translations of sentences seen before, kept per translator
 
 
@@ -95,11 +97,13 @@ class Translator(Generating):
         self.option = option  # the setting that chose the model, named in load errors
         self.model_name = resolve_model(model or config.model, option=option)
         self.device = resolve_device(config.device)
-        self.engine_name = config.engine
+        # a native CTranslate2 model picks that engine when none was chosen (engine_reason says so)
+        self.engine_name, self.engine_reason = choose_engine(self.model_name, config.engine, config.engine_given)
         intra, self.inter_threads = threads_for(config, interactive=interactive)  # inter: not in the signature
         self.threads = set_threads(intra)
         self.batch_tokens = config.batch_tokens
         self.max_batch_size = MAX_BATCH_SIZE
+        self.max_padding = MAX_PADDING
         self._max_input_tokens = max_input_tokens
         self.strip_diacritics = not config.keep_diacritics
         self.min_score = MIN_SCORE
@@ -141,6 +145,7 @@ class Translator(Generating):
             "model": self.model_name,
             "revision": self.loaded.revision,
             "engine": self.engine_name,
+            **({"engine_reason": self.engine_reason} if self.engine_reason else {}),
             **self.precision(),
             "languages": f"{self.source_language}-{self.target_language}",
             "decoding": {"beams": decoding.beams, "no_repeat_ngram_size": decoding.no_repeat_ngram_size,
@@ -198,22 +203,57 @@ class Translator(Generating):
         return [self._document(item, hypotheses, keep) for item, keep in zip(layouts, kept, strict=True)]
 
     def translate_progressively(self, text: str, *, step_pieces: int = 16) -> Iterator[Translation]:
-        """Yield the translation of ``text`` growing paragraph by paragraph (at least ``step_pieces``
-        pieces a step), ending with the whole document."""
+        """Yield the translation of ``text`` growing paragraph by paragraph, ending with the whole document.
+
+        The first paragraphs (at least ``step_pieces`` pieces) are translated first, on their own, so they reach
+        the reader soon; the rest go in the usual length-sorted, token-budgeted batches across paragraphs (as
+        one call would batch them), and each yield adds the paragraphs whose every piece is then done."""
         whole = self.layout(text)
-        keep = self.kept_paragraphs(whole)
-        done: list[Hypothesis] = []
-        end = 0
-        while end < len(whole.pieces):
-            start, size = end, 0
-            while end < len(whole.pieces) and (size < step_pieces or end == start):
-                size += len(whole.pieces[end])
-                end += 1
-            chunk = [piece for index in range(start, end) if index not in keep for piece in whole.pieces[index]]
-            done += self.translate_pieces(chunk)
-            yield self._document(Layout(whole.pieces[:end], whole.separators[: end - 1]), iter(done), keep)
         if not whole.pieces:
             yield Translation("", ())
+            return
+        keep = self.kept_paragraphs(whole)  # paragraphs kept as written: nothing of theirs is generated
+        wanted = [[] if index in keep else paragraph for index, paragraph in enumerate(whole.pieces)]
+        first, size = 0, 0
+        while first < len(wanted) and (size < step_pieces or first == 0):
+            size += len(wanted[first])
+            first += 1
+        done: dict[str, Hypothesis] = {}
+        head = [piece for paragraph in wanted[:first] for piece in paragraph]
+        done.update(zip(head, self.translate_pieces(head), strict=True))
+        shown = first
+        yield self._first_paragraphs(whole, shown, wanted, done, keep)
+        rest = list(dict.fromkeys(p for paragraph in wanted[first:] for p in paragraph if p not in done))
+        for group in self._groups(rest):
+            done.update(zip(group, self.translate_pieces(group), strict=True))
+            ready = shown
+            while ready < len(wanted) and all(p in done for p in wanted[ready]):
+                ready += 1
+            if ready > shown:
+                shown = ready
+                yield self._first_paragraphs(whole, shown, wanted, done, keep)
+        if shown < len(wanted):  # the rest needed no generation (kept as written, or repeats of done pieces)
+            yield self._first_paragraphs(whole, len(wanted), wanted, done, keep)
+
+    def _first_paragraphs(self, whole: Layout, count: int, wanted: list[list[str]], done: dict[str, Hypothesis],
+                          kept: dict[int, str]) -> Translation:
+        """The translation of ``whole``'s first ``count`` paragraphs, from the ``done`` pieces ``wanted``."""
+        hypotheses = iter([done[piece] for paragraph in wanted[:count] for piece in paragraph])
+        return self._document(Layout(whole.pieces[:count], whole.separators[: count - 1]), hypotheses, kept)
+
+    def _groups(self, pieces: list[str]) -> Iterator[list[str]]:
+        """``pieces`` (distinct) in the groups one :meth:`translate_pieces` call would generate as one batch each:
+        those with nothing to translate or already cached first, in one group, then the rest by :meth:`batches`."""
+        ready = [p for p in pieces if not self._translatable(p) or self.cache.get(self._cache_key(p)) is not None]
+        todo = [p for p in pieces if p not in set(ready)]
+        if ready:
+            yield ready
+        if todo:
+            loaded = self.loaded
+            prefix = loaded.source_prefix(self.target_language)
+            encoded = loaded.tokenizer([prefix + p for p in todo], add_special_tokens=True)["input_ids"]
+            for batch in self.batches(encoded):
+                yield [todo[i] for i in batch]
 
     def translate_pieces(self, pieces: Sequence[str], *, progress: Progress | None = None) -> list[Hypothesis]:
         """Translate sentence pieces: copies for pieces with nothing to translate, the translation memory's
@@ -281,15 +321,22 @@ class Translator(Generating):
 
     def batches(self, encoded: Sequence[list[int]]) -> Iterator[list[int]]:
         """The indices of ``encoded`` (token ids) in the batches this translator generates them in: longest
-        first, each batch's padded tokens within the token budget."""
+        first, each batch's padded tokens within the token budget, and a new batch begun where a piece would
+        leave more than ``max_padding`` of the batch's tokens as padding (so short pieces do not wait for a long
+        one; see :func:`padding_fraction`)."""
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
         batch: list[int] = []
+        real = 0  # tokens of the pieces in the batch, padding left out
         for index in order:
-            width = max(len(encoded[batch[0]]), len(encoded[index])) if batch else len(encoded[index])
-            if batch and (width * (len(batch) + 1) > self.batch_tokens or len(batch) >= self.max_batch_size):
+            length = len(encoded[index])
+            width = len(encoded[batch[0]]) if batch else length
+            padded = width * (len(batch) + 1)
+            if batch and (padded > self.batch_tokens or len(batch) >= self.max_batch_size
+                          or 1 - (real + length) / padded > self.max_padding):
                 yield batch
-                batch = []
+                batch, real = [], 0
             batch.append(index)
+            real += length
         if batch:
             yield batch
 
@@ -346,3 +393,11 @@ class Translator(Generating):
         segments = [self._kept(piece, paragraph, kept[paragraph]) if paragraph in kept
                     else self._segment(piece, paragraph, next(hypotheses)) for paragraph, piece in item.flat()]
         return Translation(item.assemble([s.target for s in segments]), tuple(segments))
+
+
+def padding_fraction(encoded: Sequence[list[int]], batches: Sequence[Sequence[int]]) -> float:
+    """The share of the tokens in ``batches`` (indices into ``encoded``) that are padding: each batch is as wide
+    as its longest piece."""
+    padded = sum(max(len(encoded[i]) for i in batch) * len(batch) for batch in batches if batch)
+    real = sum(len(encoded[i]) for batch in batches for i in batch)
+    return 1 - real / padded if padded else 0.0
