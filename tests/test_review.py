@@ -4,6 +4,7 @@ and the app's review endpoint through a real client."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -415,3 +416,41 @@ def test_alternatives_offer_the_models_candidates_and_picking_one_makes_it_the_e
     assert values[1] in text and status.endswith("1 edited. Undo can take back 1 edit.")
     with pytest.raises(Exception, match="Select a sentence"):
         handlers.alternatives(service, state, None)
+
+
+HOUSE_ROWS = [["الوزارة", "department", "ministry", "", ""]]  # the model writes "ministry" for الوزارة
+
+
+def test_glossary_house_forms_are_marked_in_the_table_and_the_json(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    text, table, *_, files, _, state = list(handlers.run_article(service, YEAR_ARTICLE, False, None,
+                                                                      HOUSE_ROWS))[-1]
+    corrected = YEAR_WRONG.replace("ministry", "department")
+    assert corrected in text and table["data"][1][2] == corrected
+    assert state.session.machine.segments[1].house_forms == {"department": "الوزارة"}
+    assert table["data"][1][4].split("\n") == [table["data"][1][4].split("\n")[0],
+                                               f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)"]
+    assert table["data"][1][4].startswith(review.FLAG_MARK)  # the year's flag first, the house form after it
+    assert all(review.HOUSE_MARK not in row[4] for k, row in enumerate(table["data"]) if k != 1)
+    data = json.loads(next(Path(f) for f in files if f.endswith(".json")).read_text("utf-8"))
+    assert data["segments"][1]["house_forms"] == {"department": "الوزارة"}
+    assert data["segments"][0]["house_forms"] == {}
+
+    rows = handlers.review_rows(state.session.machine)
+    rows[1][2] = YEAR_RIGHT  # the editor writes "ministry" again: no house form kept, the glossary flags it
+    _, table, files, _, state = handlers.edit_review(service, state, rows)
+    assert table["data"][1][4] == f"{review.FLAG_MARK}Glossary: department missing"
+    rows[1][2] = corrected.replace("2002", "2020")
+    _, table, files, _, state = handlers.edit_review(service, state, rows)
+    assert table["data"][1][4] == f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)"
+    data = json.loads(next(Path(f) for f in files if f.endswith(".json")).read_text("utf-8"))
+    assert data["segments"][1]["house_forms"] == {"department": "الوزارة"}
+
+
+def test_an_edit_keeps_the_house_forms_it_still_holds_when_no_glossary_is_given() -> None:
+    machine = replace(segment(YEAR_AR, "The department announced it in 2020.", 0),
+                      house_forms={"department": "الوزارة"})
+    assert review.recheck(machine, "The Department said so in 2020.").house_forms == {"department": "الوزارة"}
+    assert review.recheck(machine, "The ministry said so in 2020.").house_forms == {}

@@ -33,6 +33,7 @@ class Segment:
     score: float  # mean token log-probability of the target (0.0 when copied unchanged)
     flags: tuple[str, ...] = ()
     details: dict[str, str] = field(default_factory=dict)  # flag → what is wrong, for the editor
+    house_forms: dict[str, str] = field(default_factory=dict)  # glossary house form in the target → its Arabic
 
 
 @dataclass(frozen=True)
@@ -256,14 +257,14 @@ class Translator(Generating):
 
     def _segment(self, piece: str, paragraph: int, hyp: Hypothesis) -> Segment:
         """The segment of ``piece`` translated as ``hyp``: glossary forms put in, then checked."""
-        target, missing = hyp.text, None
+        target, missing, house = hyp.text, None, {}
         if self.glossary is not None and self._translatable(piece):
-            target, missing = self.glossary.apply(piece, target)
+            target, missing, house = self.glossary.applied(piece, target)
         details = check(piece, target, truncated=hyp.truncated, score=hyp.score,
                         min_score=self.min_score) if self._translatable(piece) else {}
         if missing:
             details[GLOSSARY] = missing
-        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details)
+        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details, house)
 
     def _document(self, item: Layout, hypotheses: Sequence[Hypothesis]) -> Translation:
         segments = [self._segment(piece, paragraph, hyp)

@@ -3,6 +3,8 @@ keeps its Arabic readable (a proportional font, right to left) and its cells a w
 
 from __future__ import annotations
 
+from web.review import FLAG_MARK
+
 FLAG_POSITION_ID = "flag-position"  # the line that says which flagged sentence is selected
 
 _STEP = """() => {
@@ -11,7 +13,7 @@ _STEP = """() => {
   const where = document.querySelector("#%s");
   if (!table || !where) return;
   const flagged = [...table.querySelectorAll('[role="gridcell"][data-col="4"]')]
-    .filter((cell) => cell.innerText.replace("\u22ee", "").trim() !== "")
+    .filter((cell) => cell.innerText.includes("%s"))
     .map((cell) => Number(cell.dataset.row))
     .sort((a, b) => a - b);
   if (!flagged.length) { where.textContent = "No flagged sentence left."; return; }
@@ -32,7 +34,7 @@ def step_js(step: int) -> str:
     """The browser function of the "Next flagged" (``step=1``) or "Previous flagged" (``step=-1``) button:
     it selects the English cell of the next (or previous) flagged sentence, scrolls to it, and says
     which of the flagged sentences it is (wrapping round at the ends)."""
-    return _STEP % (step, FLAG_POSITION_ID)
+    return _STEP % (step, FLAG_POSITION_ID, FLAG_MARK.strip())
 
 
 ARABIC_FONTS = '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Segoe UI", "Tahoma", "Arial", sans-serif'
