@@ -194,7 +194,8 @@ def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_ur
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         table = translated(page, year_url)
         flags = table.get_by_test_id("cell-1-4")
-        expect(flags).to_have_text("• Numbers: 2020 in the Arabic is missing; 2002 is not in the Arabic")
+        expect(flags).to_have_text(re.compile(r"\s*• Numbers: 2020 in the Arabic is missing; 2002 is not in the "
+                                              r"Arabic\n" + re.escape(review.ALTERNATIVES_LINE) + r"\s*"))
         assert flags.evaluate("cell => getComputedStyle(cell).whiteSpace") == "pre-line"  # one flag a line
         where = page.locator("#flag-position")
         for button in ("#next-flagged", "#previous-flagged", "#next-flagged"):
@@ -265,3 +266,21 @@ def test_the_editor_picks_one_of_the_models_alternatives_and_can_undo_it(year_ur
         expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
         page.locator("#undo-edit").click()
         expect(page.locator("#english-output textarea")).to_have_value(YEAR_ENGLISH, timeout=60_000)
+
+
+@pytest.mark.browser
+def test_selecting_a_flagged_sentence_shows_its_alternatives_without_another_click(year_url) -> None:
+    from playwright.sync_api import expect
+
+    with support.browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        table = translated(page, year_url)
+        expect(table.get_by_test_id("cell-1-4")).to_contain_text(review.ALTERNATIVES_LINE)
+        expect(table.get_by_test_id("cell-0-4")).not_to_contain_text("Alternatives")
+        choices = page.locator("#alternatives label")
+        table.get_by_test_id("cell-0-2").click()  # not flagged: nothing offered until asked
+        page.wait_for_timeout(1500)
+        assert choices.count() == 0
+        table.get_by_test_id("cell-1-2").click()  # flagged: its candidates at once
+        expect(choices.first).to_contain_text(f"{YEAR_WRONG} [• Numbers: ", timeout=60_000)
+        expect(page.locator("#alternatives")).to_contain_text("Sentence 2: the model's candidates")

@@ -313,7 +313,8 @@ def test_flag_words_name_each_flag_in_words_on_its_own_bulleted_line() -> None:
 
 def test_the_review_table_shows_flags_in_words_and_the_api_rows_keep_their_names(session) -> None:
     data = review.table(MACHINE)["data"]
-    assert data[1][4] == f"• Numbers: {MACHINE.segments[1].details['numbers']}"
+    assert data[1][4] == f"• Numbers: {MACHINE.segments[1].details['numbers']}\n{review.ALTERNATIVES_LINE}"
+    assert data[0][4] == ""  # an unflagged row offers its alternatives on a click only
     assert review.rows(MACHINE)[1][4].startswith("numbers: ")
 
 
@@ -430,8 +431,8 @@ def test_glossary_house_forms_are_marked_in_the_table_and_the_json(year_app) -> 
     corrected = YEAR_WRONG.replace("ministry", "department")
     assert corrected in text and table["data"][1][2] == corrected
     assert state.session.machine.segments[1].house_forms == {"department": "الوزارة"}
-    assert table["data"][1][4].split("\n") == [table["data"][1][4].split("\n")[0],
-                                               f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)"]
+    assert table["data"][1][4].split("\n")[1:] == [f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)",
+                                                   review.ALTERNATIVES_LINE]
     assert table["data"][1][4].startswith(review.FLAG_MARK)  # the year's flag first, the house form after it
     assert all(review.HOUSE_MARK not in row[4] for k, row in enumerate(table["data"]) if k != 1)
     data = json.loads(next(Path(f) for f in files if f.endswith(".json")).read_text("utf-8"))
@@ -441,7 +442,7 @@ def test_glossary_house_forms_are_marked_in_the_table_and_the_json(year_app) -> 
     rows = handlers.review_rows(state.session.machine)
     rows[1][2] = YEAR_RIGHT  # the editor writes "ministry" again: no house form kept, the glossary flags it
     _, table, files, _, state = handlers.edit_review(service, state, rows)
-    assert table["data"][1][4] == f"{review.FLAG_MARK}Glossary: department missing"
+    assert table["data"][1][4] == f"{review.FLAG_MARK}Glossary: department missing\n{review.ALTERNATIVES_LINE}"
     rows[1][2] = corrected.replace("2002", "2020")
     _, table, files, _, state = handlers.edit_review(service, state, rows)
     assert table["data"][1][4] == f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)"
@@ -454,3 +455,18 @@ def test_an_edit_keeps_the_house_forms_it_still_holds_when_no_glossary_is_given(
                       house_forms={"department": "الوزارة"})
     assert review.recheck(machine, "The Department said so in 2020.").house_forms == {"department": "الوزارة"}
     assert review.recheck(machine, "The ministry said so in 2020.").house_forms == {}
+
+
+def test_selecting_a_flagged_sentence_offers_its_alternatives_at_once(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    update = handlers.offer_alternatives(service, state, 1)  # sentence 2 has the wrong year
+    assert update["visible"] and update["choices"][0][1] == YEAR_WRONG
+    assert handlers.offer_alternatives(service, state, 0) == {"__type__": "update"}  # not flagged: no change
+    assert handlers.offer_alternatives(service, None, 1) == {"__type__": "update"}
+    rows = handlers.review_rows(state.session.machine)
+    rows[1][2] = YEAR_RIGHT
+    *_, state = handlers.edit_review(service, state, rows)
+    assert handlers.offer_alternatives(service, state, 1) == {"__type__": "update"}  # the edit cleared its flag

@@ -485,6 +485,18 @@ def alternatives(service: Service, state: Reviewing | None, row: int | None) -> 
     return gr.update(choices=choices, value=None, label=f"Sentence {row + 1}: the model's candidates", visible=True)
 
 
+def offer_alternatives(service: Service, state: Reviewing | None, row: int | None) -> Any:
+    """On selecting a sentence of the review table: a flagged one (as the editor left it) shows its
+    :func:`alternatives` at once; any other keeps the list as it is (the button asks for them)."""
+    if state is None or row is None or not 0 <= row < len(state.session.machine.segments):
+        return gr.update()
+    try:
+        current = review.edit(state.session, state.now(), glossary=state.glossary)
+    except TranslateError:
+        return gr.update()  # the table and the state disagree: the next edit says so
+    return alternatives(service, state, row) if current.segments[row].flags else gr.update()
+
+
 def pick_alternative(service: Service, state: Reviewing | None, rows: Any, row: int | None,
                      english: str | None) -> tuple:
     """Make the chosen candidate the selected sentence's edit (checked again, undoable as any edit)."""

@@ -222,9 +222,14 @@ def rows(current: Translation, machine: Translation | None = None) -> list[list]
             for i, s in enumerate(current.segments)]
 
 
+ALTERNATIVES_LINE = "↻ Alternatives: select the sentence to see the model's other candidates"
+
+
 def table(current: Translation, machine: Translation | None = None) -> dict[str, Any]:
-    """The review table for the app: its rows, flagged rows highlighted, edited rows tinted."""
-    data = [[*row[:4], flag_words(s)] for row, s in zip(rows(current, machine), current.segments, strict=True)]
+    """The review table for the app: its rows, flagged rows highlighted (their flags end saying that
+    alternatives are offered on selection), edited rows tinted."""
+    data = [[*row[:4], "\n".join([flag_words(s), ALTERNATIVES_LINE]) if s.flags else flag_words(s)]
+            for row, s in zip(rows(current, machine), current.segments, strict=True)]
     changed = set(edited(machine, current)) if machine is not None else set()
     styling = []
     for i, s in enumerate(current.segments):

@@ -137,7 +137,9 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                         api_visibility="private", concurrency_id="review")
             undo.click(bound(handlers.undo, service), session, edits, api_visibility="private", concurrency_id="review")
             row = gr.State(None)  # the row of the review table's selected cell
-            table.select(handlers.selected_row, None, row, api_visibility="private", queue=False)
+            table.select(handlers.selected_row, None, row, api_visibility="private", queue=False).then(
+                turn(handlers.offer_alternatives), [session, row], candidates, api_visibility="private",
+                **shared)  # a flagged sentence shows its alternatives at once
             ask.click(turn(handlers.alternatives), [session, row], candidates, api_visibility="private", **shared)
             pick.click(bound(handlers.pick_alternative, service), [session, table, row, candidates], edits,
                        api_visibility="private", concurrency_id="review")
