@@ -210,7 +210,8 @@ def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_ur
         expect(where).to_have_text("No flagged sentence left.")
 
 
-NARROWER_THAN_A_WORD = """table => [...table.querySelectorAll('[role=gridcell], [role=columnheader]')].map((cell) => {
+NARROWER_THAN_A_WORD = """table => [...table.querySelectorAll('[role=gridcell], [role=columnheader]')]
+  .filter((cell) => cell.getClientRects().length).map((cell) => {
   const style = getComputedStyle(cell);
   const context = document.createElement("canvas").getContext("2d");
   context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
@@ -228,6 +229,19 @@ def test_on_a_phone_no_cell_is_narrower_than_a_word_and_arabic_reads_right_to_le
         page = browser.new_page(viewport={"width": 390, "height": 844})
         table = translated(page, year_url)
         assert table.evaluate(NARROWER_THAN_A_WORD) == []
+        # each sentence a card: no sideways scroll, its Arabic, English and flags stacked the card's width
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert table.evaluate("t => { const v = t.querySelector('.virtual-table-viewport');"
+                              " return v.scrollWidth <= v.clientWidth; }")
+        boxes = [table.get_by_test_id(f"cell-1-{column}").bounding_box() for column in (1, 2, 4)]
+        card = table.get_by_test_id("cell-1-1").locator("xpath=..").bounding_box()
+        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        assert all(box["width"] > card["width"] * 0.8 and box["x"] + box["width"] <= 390 for box in boxes)
+        assert table.locator(".header-table").is_hidden()
+        edit_cell(table.get_by_test_id("cell-1-2"), YEAR_RIGHT)  # editing works on a card
+        expect(page.locator("#english-output textarea")).to_have_value(
+            YEAR_ENGLISH.replace(YEAR_WRONG, YEAR_RIGHT), timeout=60_000)
+        expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
         fonts = table.evaluate("t => [...t.querySelectorAll('[role=columnheader] span')].map("
                                "(e) => getComputedStyle(e).fontFamily)")
         assert fonts and not [font for font in fonts if "mono" in font.lower()]
