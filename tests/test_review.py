@@ -470,3 +470,33 @@ def test_selecting_a_flagged_sentence_offers_its_alternatives_at_once(year_app) 
     rows[1][2] = YEAR_RIGHT
     *_, state = handlers.edit_review(service, state, rows)
     assert handlers.offer_alternatives(service, state, 1) == {"__type__": "update"}  # the edit cleared its flag
+
+
+def test_undo_after_translating_again_brings_back_the_edits_as_they_were(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    rows = handlers.review_rows(state.session.machine)
+    rows[1][2] = YEAR_RIGHT
+    *_, state = handlers.edit_review(service, state, rows)
+    rows[0][2] = "First."
+    *_, state = handlers.edit_review(service, state, rows)
+    shorter = YEAR_ARTICLE.replace(f" {YEAR_AR}", "")  # the edited year's sentence taken out of the article
+    text, *_, status, again = list(handlers.retranslate(service, shorter, False, None, None, state, rows))[-1]
+    assert YEAR_RIGHT not in text and text.startswith("First.\n") and "Undo brings back the edits" in status
+    rows_again = handlers.review_rows(again.session.machine, again.session.machine)
+    rows_again[-1][2] = "Last."
+    *_, again = handlers.edit_review(service, again, rows_again)
+
+    text, table, _, status, undone = handlers.undo(service, again)  # the edit made after translating again
+    assert text.startswith("First.\n") and "Last." not in text and undone.before is not None
+    text, table, _, status, undone = handlers.undo(service, undone)  # the re-translation itself
+    assert text == YEAR_ENGLISH.replace(YEAR_PAIRS[0][1], "First.").replace(YEAR_WRONG, YEAR_RIGHT)
+    assert [row[2] for row in table["data"][:2]] == ["First.", YEAR_RIGHT] and len(table["data"]) == 5
+    assert status.startswith("5 sentences, ") and "2 edited. Translation undone:" in status
+    assert undone.session.article == state.session.article and undone.history == state.history
+    assert handlers.article_of(undone, shorter)[0] == state.session.article  # the Arabic box follows
+    assert handlers.article_of(undone, YEAR_ARTICLE)[0] == {"__type__": "update"}
+    text, *_, undone = handlers.undo(service, undone)  # then the edits before it, one by one
+    assert text == YEAR_ENGLISH.replace(YEAR_WRONG, YEAR_RIGHT)
