@@ -185,6 +185,14 @@ def test_no_table_action_loses_an_edit_and_undo_takes_the_last_one_back(year_url
         expect(status).to_contain_text(f"1 edit replaced: the Arabic changed, so it was not kept: “{YEAR_AR}” → "
                                        f"“{YEAR_RIGHT}”.", timeout=120_000)
 
+        # ... and Undo takes the re-translation back: the article and its edit as they were
+        page.locator("#undo-edit").click()
+        expect(status).to_contain_text("Translation undone", timeout=60_000)
+        expect(english).to_have_value(fixed)
+        expect(page.locator("#arabic-input textarea")).to_have_value(YEAR_ARTICLE)
+        expect(table.get_by_test_id("cell-1-2")).to_contain_text(YEAR_RIGHT)
+        expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
+
 
 @pytest.mark.browser
 def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_url) -> None:
