@@ -382,7 +382,7 @@ def test_the_paste_tab_says_which_paragraph_it_has_translated(year_app) -> None:
 
     statuses = [update[5] for update in handlers.run_article(year_app[1], YEAR_ARTICLE, False)]
     assert statuses[:2] == ["Translating… paragraph 1 of 2 done.", "Translating… paragraph 2 of 2 done."]
-    assert statuses[-1] == "5 sentences, 1 to double-check."
+    assert statuses[-1] == "5 sentences, 1 to double-check. No summary: Write a summary was switched off."
 
 
 def test_the_files_tab_lists_a_file_of_another_type_in_its_status(wrong_year_marian, tmp_path) -> None:
@@ -399,7 +399,8 @@ def test_the_files_tab_lists_a_file_of_another_type_in_its_status(wrong_year_mar
             [handle_file(str(tmp_path / "story.txt")), handle_file(str(tmp_path / "notes.xlsx"))], False,
             api_name="/translate_files")
     assert status == (f"1 of 2 files translated. Problems: notes.xlsx: not translated: the app reads "
-                      f"{', '.join(UPLOAD_TYPES)} files, not '.xlsx'")
+                      f"{', '.join(UPLOAD_TYPES)} files, not '.xlsx'. No summaries: summaries are switched off on "
+                      "this server.")
 
 
 def test_alternatives_offer_the_models_candidates_and_picking_one_makes_it_the_edit(year_app) -> None:

@@ -283,6 +283,10 @@ def _run_article(service: Service, text: str, with_summary: bool, glossary_file:
                 summary, note = asdict(result) | {"of": "machine"}, summary_note(result)
             except TranslateError as error:
                 note = f"No summary: {error}"
+        elif summarizer is None:
+            note = f"No summary: {NO_SUMMARIES[0].lower()}{NO_SUMMARIES[1:]}"
+        else:
+            note = "No summary: Write a summary was switched off."
         session = review.Session.start(article, translation, summary=summary,
                                        strip_diacritics=translator.strip_diacritics)
     except TranslateError as error:
@@ -475,8 +479,22 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
     if renamed:
         status += " Same names renamed: " + "; ".join(renamed) + "."
     if problems:
-        status += " Problems: " + "; ".join(problems)
-    return [str(p) for p in outputs], status
+        status += " Problems: " + "; ".join(problems).rstrip(".") + "."
+    return [str(p) for p in outputs], status + summaries_said(records, shown, with_summary, summarizer)
+
+
+def summaries_said(records: list[Record], shown: dict[str, str], asked: bool, summarizer: Summarizer | None) -> str:
+    """What the Files tab's status says of summaries not written: all of them switched off (by the
+    editor, or on this server), or each translated file's summary that was skipped, with the reason."""
+    if not any(r.status == "done" for r in records):
+        return ""
+    if summarizer is None:
+        return f" No summaries: {NO_SUMMARIES[0].lower()}{NO_SUMMARIES[1:]}"
+    if not asked:
+        return " No summaries: Write summaries was switched off."
+    skipped = [f"{shown.get(r.input, r.input)}: {r.summary_error}" for r in records
+               if r.status == "done" and r.summary_error]
+    return " No summary for " + "; ".join(skipped) if skipped else ""
 
 
 def manifest_line(record: Record, names: list[str], originals: list[str]) -> str:
