@@ -260,7 +260,7 @@ def test_names_holding_unicode_line_breaks_keep_their_records(served, tmp_path, 
     paths = [str(tmp_path / name), str(tmp_path / "plain.txt")]
     service.uploads.add(paths)  # as the upload route does: the handler reads only files uploaded here
     files, status = handlers.translate_files(service, paths, False)
-    assert status == "2 of 2 files translated."
+    assert status == "2 of 2 files translated. No summaries: Write summaries was switched off."
     with zipfile.ZipFile(files[0]) as archive:
         assert archive.read(f"a{odd}b.en.txt").decode() == P[0][1] + "\n"
         records = [json.loads(line) for line in archive.read("manifest.jsonl").decode().split("\n") if line]
@@ -340,3 +340,24 @@ def test_the_app_keeps_diacritics_when_configured(memorised_marian, keep: bool, 
         assert service.article("قَالَ الوَزِيرُ") == expected
     finally:
         service.close()
+
+
+def test_the_files_status_names_each_summary_skipped_and_why(served, tmp_path) -> None:
+    _, service = served
+    (tmp_path / "long.txt").write_text(factory.ARTICLE_AR, encoding="utf-8")
+    (tmp_path / "short.txt").write_text(P[0][0], encoding="utf-8")
+    paths = [str(tmp_path / "long.txt"), str(tmp_path / "short.txt")]
+    service.uploads.add(paths)
+    _, status = handlers.translate_files(service, paths, True)
+    words = len(P[0][0].split())
+    assert status == (f"2 of 2 files translated. No summary for short.txt: The article is too short to summarise "
+                      f"({words} words; at least {service.summarizer.min_words} are needed).")
+
+
+def test_the_paste_status_says_why_there_is_no_summary(served) -> None:
+    _, service = served
+    *_, status, _ = list(handlers.run_article(service, P[0][0], True))[-1]
+    assert status.endswith(f"No summary: The article is too short to summarise ({len(P[0][0].split())} words; "
+                           f"at least {service.summarizer.min_words} are needed).")
+    *_, status, _ = list(handlers.run_article(service, P[0][0], False))[-1]
+    assert status.endswith("No summary: Write a summary was switched off.")

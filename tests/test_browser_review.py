@@ -187,6 +187,14 @@ def test_no_table_action_loses_an_edit_and_undo_takes_the_last_one_back(year_url
         expect(status).to_contain_text(f"1 edit replaced: the Arabic changed, so it was not kept: “{YEAR_AR}” → "
                                        f"“{YEAR_RIGHT}”.", timeout=120_000)
 
+        # ... and Undo takes the re-translation back: the article and its edit as they were
+        page.locator("#undo-edit").click()
+        expect(status).to_contain_text("Translation undone", timeout=60_000)
+        expect(english).to_have_value(fixed)
+        expect(page.locator("#arabic-input textarea")).to_have_value(YEAR_ARTICLE)
+        expect(table.get_by_test_id("cell-1-2")).to_contain_text(YEAR_RIGHT)
+        expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
+
 
 @pytest.mark.browser
 def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_url) -> None:
@@ -196,7 +204,8 @@ def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_ur
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         table = translated(page, year_url)
         flags = table.get_by_test_id("cell-1-4")
-        expect(flags).to_have_text("• Numbers: 2020 in the Arabic is missing; 2002 is not in the Arabic")
+        expect(flags).to_have_text(re.compile(r"\s*• Numbers: 2020 in the Arabic is missing; 2002 is not in the "
+                                              r"Arabic\n" + re.escape(review.ALTERNATIVES_LINE) + r"\s*"))
         assert flags.evaluate("cell => getComputedStyle(cell).whiteSpace") == "pre-line"  # one flag a line
         where = page.locator("#flag-position")
         for button in ("#next-flagged", "#previous-flagged", "#next-flagged"):
@@ -211,7 +220,8 @@ def test_next_flagged_selects_the_flagged_sentence_and_counts_those_left(year_ur
         expect(where).to_have_text("No flagged sentence left.")
 
 
-NARROWER_THAN_A_WORD = """table => [...table.querySelectorAll('[role=gridcell], [role=columnheader]')].map((cell) => {
+NARROWER_THAN_A_WORD = """table => [...table.querySelectorAll('[role=gridcell], [role=columnheader]')]
+  .filter((cell) => cell.getClientRects().length).map((cell) => {
   const style = getComputedStyle(cell);
   const context = document.createElement("canvas").getContext("2d");
   context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
@@ -229,6 +239,19 @@ def test_on_a_phone_no_cell_is_narrower_than_a_word_and_arabic_reads_right_to_le
         page = browser.new_page(viewport={"width": 390, "height": 844})
         table = translated(page, year_url)
         assert table.evaluate(NARROWER_THAN_A_WORD) == []
+        # each sentence a card: no sideways scroll, its Arabic, English and flags stacked the card's width
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert table.evaluate("t => { const v = t.querySelector('.virtual-table-viewport');"
+                              " return v.scrollWidth <= v.clientWidth; }")
+        boxes = [table.get_by_test_id(f"cell-1-{column}").bounding_box() for column in (1, 2, 4)]
+        card = table.get_by_test_id("cell-1-1").locator("xpath=..").bounding_box()
+        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        assert all(box["width"] > card["width"] * 0.8 and box["x"] + box["width"] <= 390 for box in boxes)
+        assert table.locator(".header-table").is_hidden()
+        edit_cell(table.get_by_test_id("cell-1-2"), YEAR_RIGHT)  # editing works on a card
+        expect(page.locator("#english-output textarea")).to_have_value(
+            YEAR_ENGLISH.replace(YEAR_WRONG, YEAR_RIGHT), timeout=60_000)
+        expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
         fonts = table.evaluate("t => [...t.querySelectorAll('[role=columnheader] span')].map("
                                "(e) => getComputedStyle(e).fontFamily)")
         assert fonts and not [font for font in fonts if "mono" in font.lower()]
@@ -267,3 +290,21 @@ def test_the_editor_picks_one_of_the_models_alternatives_and_can_undo_it(year_ur
         expect(table.get_by_test_id("cell-1-3")).to_contain_text("edited")
         page.locator("#undo-edit").click()
         expect(page.locator("#english-output textarea")).to_have_value(YEAR_ENGLISH, timeout=60_000)
+
+
+@pytest.mark.browser
+def test_selecting_a_flagged_sentence_shows_its_alternatives_without_another_click(year_url) -> None:
+    from playwright.sync_api import expect
+
+    with support.browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        table = translated(page, year_url)
+        expect(table.get_by_test_id("cell-1-4")).to_contain_text(review.ALTERNATIVES_LINE)
+        expect(table.get_by_test_id("cell-0-4")).not_to_contain_text("Alternatives")
+        choices = page.locator("#alternatives label")
+        table.get_by_test_id("cell-0-2").click()  # not flagged: nothing offered until asked
+        page.wait_for_timeout(1500)
+        assert choices.count() == 0
+        table.get_by_test_id("cell-1-2").click()  # flagged: its candidates at once
+        expect(choices.first).to_contain_text(f"{YEAR_WRONG} [• Numbers: ", timeout=60_000)
+        expect(page.locator("#alternatives")).to_contain_text("Sentence 2: the model's candidates")

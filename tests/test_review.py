@@ -4,6 +4,7 @@ and the app's review endpoint through a real client."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -345,7 +346,8 @@ def test_flag_words_name_each_flag_in_words_on_its_own_bulleted_line() -> None:
 
 def test_the_review_table_shows_flags_in_words_and_the_api_rows_keep_their_names(session) -> None:
     data = review.table(MACHINE)["data"]
-    assert data[1][4] == f"• Numbers: {MACHINE.segments[1].details['numbers']}"
+    assert data[1][4] == f"• Numbers: {MACHINE.segments[1].details['numbers']}\n{review.ALTERNATIVES_LINE}"
+    assert data[0][4] == ""  # an unflagged row offers its alternatives on a click only
     assert review.rows(MACHINE)[1][4].startswith("numbers: ")
 
 
@@ -413,7 +415,7 @@ def test_the_paste_tab_says_which_paragraph_it_has_translated(year_app) -> None:
 
     statuses = [update[5] for update in handlers.run_article(year_app[1], YEAR_ARTICLE, False)]
     assert statuses[:2] == ["Translating… paragraph 1 of 2 done.", "Translating… paragraph 2 of 2 done."]
-    assert statuses[-1] == "5 sentences, 1 to double-check."
+    assert statuses[-1] == "5 sentences, 1 to double-check. No summary: Write a summary was switched off."
 
 
 def test_the_files_tab_lists_a_file_of_another_type_in_its_status(wrong_year_marian, tmp_path) -> None:
@@ -430,7 +432,8 @@ def test_the_files_tab_lists_a_file_of_another_type_in_its_status(wrong_year_mar
             [handle_file(str(tmp_path / "story.txt")), handle_file(str(tmp_path / "notes.xlsx"))], False,
             api_name="/translate_files")
     assert status == (f"1 of 2 files translated. Problems: notes.xlsx: not translated: the app reads "
-                      f"{', '.join(UPLOAD_TYPES)} files, not '.xlsx'")
+                      f"{', '.join(UPLOAD_TYPES)} files, not '.xlsx'. No summaries: summaries are switched off on "
+                      "this server.")
 
 
 def test_alternatives_offer_the_models_candidates_and_picking_one_makes_it_the_edit(year_app) -> None:
@@ -448,3 +451,86 @@ def test_alternatives_offer_the_models_candidates_and_picking_one_makes_it_the_e
     assert values[1] in text and status.endswith("1 edited. Undo can take back 1 edit.")
     with pytest.raises(Exception, match="Select a sentence"):
         handlers.alternatives(service, state, None)
+
+
+HOUSE_ROWS = [["الوزارة", "department", "ministry", "", ""]]  # the model writes "ministry" for الوزارة
+
+
+def test_glossary_house_forms_are_marked_in_the_table_and_the_json(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    text, table, *_, files, _, state = list(handlers.run_article(service, YEAR_ARTICLE, False, None,
+                                                                      HOUSE_ROWS))[-1]
+    corrected = YEAR_WRONG.replace("ministry", "department")
+    assert corrected in text and table["data"][1][2] == corrected
+    assert state.session.machine.segments[1].house_forms == {"department": "الوزارة"}
+    assert table["data"][1][4].split("\n")[1:] == [f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)",
+                                                   review.ALTERNATIVES_LINE]
+    assert table["data"][1][4].startswith(review.FLAG_MARK)  # the year's flag first, the house form after it
+    assert all(review.HOUSE_MARK not in row[4] for k, row in enumerate(table["data"]) if k != 1)
+    data = json.loads(next(Path(f) for f in files if f.endswith(".json")).read_text("utf-8"))
+    assert data["segments"][1]["house_forms"] == {"department": "الوزارة"}
+    assert data["segments"][0]["house_forms"] == {}
+
+    rows = handlers.review_rows(state.session.machine)
+    rows[1][2] = YEAR_RIGHT  # the editor writes "ministry" again: no house form kept, the glossary flags it
+    _, table, files, _, state = handlers.edit_review(service, state, rows)
+    assert table["data"][1][4] == f"{review.FLAG_MARK}Glossary: department missing\n{review.ALTERNATIVES_LINE}"
+    rows[1][2] = corrected.replace("2002", "2020")
+    _, table, files, _, state = handlers.edit_review(service, state, rows)
+    assert table["data"][1][4] == f"{review.HOUSE_MARK}House form: department (for Arabic الوزارة)"
+    data = json.loads(next(Path(f) for f in files if f.endswith(".json")).read_text("utf-8"))
+    assert data["segments"][1]["house_forms"] == {"department": "الوزارة"}
+
+
+def test_an_edit_keeps_the_house_forms_it_still_holds_when_no_glossary_is_given() -> None:
+    machine = replace(segment(YEAR_AR, "The department announced it in 2020.", 0),
+                      house_forms={"department": "الوزارة"})
+    assert review.recheck(machine, "The Department said so in 2020.").house_forms == {"department": "الوزارة"}
+    assert review.recheck(machine, "The ministry said so in 2020.").house_forms == {}
+
+
+def test_selecting_a_flagged_sentence_offers_its_alternatives_at_once(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    update = handlers.offer_alternatives(service, state, 1)  # sentence 2 has the wrong year
+    assert update["visible"] and update["choices"][0][1] == YEAR_WRONG
+    assert handlers.offer_alternatives(service, state, 0) == {"__type__": "update"}  # not flagged: no change
+    assert handlers.offer_alternatives(service, None, 1) == {"__type__": "update"}
+    rows = handlers.review_rows(state.session.machine)
+    rows[1][2] = YEAR_RIGHT
+    *_, state = handlers.edit_review(service, state, rows)
+    assert handlers.offer_alternatives(service, state, 1) == {"__type__": "update"}  # the edit cleared its flag
+
+
+def test_undo_after_translating_again_brings_back_the_edits_as_they_were(year_app) -> None:
+    from web import handlers
+
+    _, service = year_app
+    *_, state = list(handlers.run_article(service, YEAR_ARTICLE, False))[-1]
+    rows = handlers.review_rows(state.session.machine)
+    rows[1][2] = YEAR_RIGHT
+    *_, state = handlers.edit_review(service, state, rows)
+    rows[0][2] = "First."
+    *_, state = handlers.edit_review(service, state, rows)
+    shorter = YEAR_ARTICLE.replace(f" {YEAR_AR}", "")  # the edited year's sentence taken out of the article
+    text, *_, status, again = list(handlers.retranslate(service, shorter, False, None, None, state, rows))[-1]
+    assert YEAR_RIGHT not in text and text.startswith("First.\n") and "Undo brings back the edits" in status
+    rows_again = handlers.review_rows(again.session.machine, again.session.machine)
+    rows_again[-1][2] = "Last."
+    *_, again = handlers.edit_review(service, again, rows_again)
+
+    text, table, _, status, undone = handlers.undo(service, again)  # the edit made after translating again
+    assert text.startswith("First.\n") and "Last." not in text and undone.before is not None
+    text, table, _, status, undone = handlers.undo(service, undone)  # the re-translation itself
+    assert text == YEAR_ENGLISH.replace(YEAR_PAIRS[0][1], "First.").replace(YEAR_WRONG, YEAR_RIGHT)
+    assert [row[2] for row in table["data"][:2]] == ["First.", YEAR_RIGHT] and len(table["data"]) == 5
+    assert status.startswith("5 sentences, ") and "2 edited. Translation undone:" in status
+    assert undone.session.article == state.session.article and undone.history == state.history
+    assert handlers.article_of(undone, shorter)[0] == state.session.article  # the Arabic box follows
+    assert handlers.article_of(undone, YEAR_ARTICLE)[0] == {"__type__": "update"}
+    text, *_, undone = handlers.undo(service, undone)  # then the edits before it, one by one
+    assert text == YEAR_ENGLISH.replace(YEAR_WRONG, YEAR_RIGHT)

@@ -377,12 +377,26 @@ class Glossary:
     def apply(self, source: str, target: str) -> tuple[str, str | None]:
         """Correct one translated sentence for the terms of its source and verify it: the corrected
         translation, and ``"Kim Jong Un missing"`` (``;``-separated) when a house form is missing."""
+        target, missing, _ = self.applied(source, target)
+        return target, missing
+
+    def applied(self, source: str, target: str) -> tuple[str, str | None, dict[str, str]]:
+        """:meth:`apply`, and the house forms the corrected translation holds, each with the Arabic
+        term it stands for (``{"Kim Jong Un": "كيم جونغ أون"}``), for the editor to see."""
         entries = self.find(source)
         if not entries:
-            return target, None
+            return target, None, {}
         target = self.correct(entries, target)
         missing = self.missing(entries, target)
-        return target, "; ".join(f"{entry.english} missing" for entry in missing) or None
+        return (target, "; ".join(f"{entry.english} missing" for entry in missing) or None,
+                {entry.english: entry.arabic[0] for entry in entries if entry not in missing})
+
+    def house_forms(self, source: str, english: str) -> dict[str, str]:
+        """The house forms of the terms of ``source`` that ``english`` holds, as written (never
+        corrected), each with its Arabic term: what an editor's own English keeps of the glossary."""
+        entries = self.find(source)
+        missing = self.missing(entries, english)
+        return {entry.english: entry.arabic[0] for entry in entries if entry not in missing}
 
     def check_summary(self, terms: Sequence[Entry], english: str, arabic: str) -> tuple[str, list[Entry]]:
         """For a summary of an article whose terms are ``terms``: the Arabic summary in the Arabic

@@ -37,6 +37,7 @@ class Segment:
     score: float  # mean token log-probability of the target (0.0 when copied unchanged)
     flags: tuple[str, ...] = ()
     details: dict[str, str] = field(default_factory=dict)  # flag → what is wrong, for the editor
+    house_forms: dict[str, str] = field(default_factory=dict)  # glossary house form in the target → its Arabic
     memory: dict[str, Any] | None = None  # the English came from the translation memory: origin, editor, when
 
 
@@ -377,16 +378,19 @@ class Translator(Generating):
             missing = self.glossary.missing(self.glossary.find(piece), hyp.text) if self.glossary else []
             if missing:
                 details[GLOSSARY] = "; ".join(f"{entry.english} missing" for entry in missing)
-            return Segment(piece, hyp.text, paragraph, round(hyp.score, 4), tuple(details), details, dict(hyp.memory))
-        target, missing = hyp.text, None
+            house = self.glossary.house_forms(piece, hyp.text) if self.glossary else {}
+            return Segment(piece, hyp.text, paragraph, round(hyp.score, 4), tuple(details), details,
+                           house_forms=house, memory=dict(hyp.memory))
+        target, missing, house = hyp.text, None, {}
         if self.glossary is not None and self._translatable(piece):
-            target, missing = self.glossary.apply(piece, target)
+            target, missing, house = self.glossary.applied(piece, target)
         details = check(piece, target, truncated=hyp.truncated, score=hyp.score,
                         min_score=self.min_score) if self._translatable(piece) else {}
         if missing:
             details[GLOSSARY] = missing
         remembered = dict(hyp.memory) if isinstance(hyp, Remembered) else None
-        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details, remembered)
+        return Segment(piece, target, paragraph, round(hyp.score, 4), tuple(details), details,
+                       house_forms=house, memory=remembered)
 
     def _document(self, item: Layout, hypotheses: Iterator[Hypothesis], kept: dict[int, str]) -> Translation:
         """The translation of ``item``: its pieces' ``hypotheses`` in order, except in ``kept`` paragraphs."""

@@ -47,6 +47,7 @@ class Reviewing:
     glossary: Glossary | None = None
     english: tuple[str, ...] | None = None  # the English of each sentence now (None: the machine's)
     history: tuple[tuple[str, ...], ...] = ()  # the English before each edit, the last edit last
+    before: Reviewing | None = None  # the review a re-translation replaced, its edits as they were (for Undo)
 
     def now(self) -> tuple[str, ...]:
         """The English of each sentence as the editor last left it."""
@@ -250,13 +251,16 @@ def retranslate(service: Service, text: str, with_summary: bool, glossary_file: 
         english, _ = review.match_rows(rows, state.session.machine)
         if any(review.tidy(t) != s.target for t, s in zip(english, state.session.machine.segments, strict=True)):
             previous = (state.session.machine, english)
-    yield from _run_article(service, text, with_summary, glossary_file, glossary_rows, previous)
+    before = replace(state, english=tuple(previous[1]), before=None) if previous else None  # one level back
+    yield from _run_article(service, text, with_summary, glossary_file, glossary_rows, previous, before)
 
 
 def _run_article(service: Service, text: str, with_summary: bool, glossary_file: Any, glossary_rows: Any,
-                 previous: tuple[Translation, list[str]] | None = None) -> Iterator[tuple]:
+                 previous: tuple[Translation, list[str]] | None = None, before: Reviewing | None = None
+                 ) -> Iterator[tuple]:
     """The run of :func:`run_article`, with the edits of an earlier review (``previous``: its machine
-    translation and English) carried to the new translation (see :func:`web.review.carry_edits`)."""
+    translation and English) carried to the new translation (see :func:`web.review.carry_edits`);
+    ``before``, that review, is kept in the new one for Undo."""
     article = checked(service, text)
     glossary = request_glossary(service, glossary_file, glossary_rows)  # a bad glossary: nothing translated
     translator, summarizer = models_for(service, glossary)
@@ -279,6 +283,10 @@ def _run_article(service: Service, text: str, with_summary: bool, glossary_file:
                 summary, note = asdict(result) | {"of": "machine"}, summary_note(result)
             except TranslateError as error:
                 note = f"No summary: {error}"
+        elif summarizer is None:
+            note = f"No summary: {NO_SUMMARIES[0].lower()}{NO_SUMMARIES[1:]}"
+        else:
+            note = "No summary: Write a summary was switched off."
         session = review.Session.start(article, translation, summary=summary,
                                        strip_diacritics=translator.strip_diacritics)
     except TranslateError as error:
@@ -290,12 +298,14 @@ def _run_article(service: Service, text: str, with_summary: bool, glossary_file:
             current = review.edit(session, english, glossary=glossary)
         except TranslateError as error:
             raise gr.Error(str(error)) from None
-        state = replace(state, english=tuple(english))
+        state = replace(state, english=tuple(english), before=before)
         carried = len(review.edited(translation, current))
         kept = f"{carried} edit{'s' if carried != 1 else ''} kept from before." if carried else ""
         if lost:
             kept += (f" {len(lost)} edit{'s' if len(lost) > 1 else ''} replaced: the Arabic changed, so "
                      f"{'they were' if len(lost) > 1 else 'it was'} not kept: " + "; ".join(lost) + ".")
+        if before is not None:
+            kept += " Undo brings back the edits as they were before this translation."
     yield (current.text, review_table(current, translation), summary["english"] if summary else "",
            summary["arabic"] if summary else "", export_files(service, state, current),
            review.status(translation, current, summary, f"{warning} {note} {kept}".strip()), state)
@@ -332,9 +342,21 @@ def undo_note(state: Reviewing) -> str:
 
 def undo(service: Service, state: Reviewing | None, editor: str | None = None) -> tuple:
     """Take back the last edit in the review table: the English, the table, the downloads and the
-    status as they were before it (and the translation memory too, as ``editor``'s edit)."""
+    status as they were before it (and the translation memory too, as ``editor``'s edit). With no edit
+    left since the article was translated again, the re-translation itself is taken back: the review
+    before it, with its edits (``state.before``)."""
     if state is None:
         raise gr.Error("Translate an article first: there is nothing to undo.")
+    if not state.history and state.before is not None:  # the re-translation itself is taken back
+        state = state.before
+        try:
+            current = review.edit(state.session, state.now(), glossary=state.glossary)
+        except TranslateError as error:
+            raise gr.Error(str(error)) from None
+        return (current.text, review_table(current, state.session.machine), export_files(service, state, current),
+                review.status(state.session.machine, current, state.session.summary,
+                              f"Translation undone: the review and its edits as they were before Translate was "
+                              f"pressed again. {undo_note(state)}".strip()), state)
     if not state.history:
         raise gr.Error("There is no edit to undo.")
     english = state.history[-1]
@@ -349,6 +371,16 @@ def undo(service: Service, state: Reviewing | None, editor: str | None = None) -
     return (current.text, review_table(current, machine), export_files(service, state, current),
             review.status(machine, current, state.session.summary, f"Edit undone. {undo_note(state)}".strip()),
             state)
+
+
+def article_of(state: Reviewing | None, text: str) -> tuple:
+    """After Undo: the Arabic box and the summaries of the review now shown (an undone re-translation
+    brings back the article it was made of); the Arabic box is left as typed when it is that article."""
+    if state is None:
+        return gr.update(), gr.update(), gr.update()
+    summary = state.session.summary or {}
+    same = normalize(text or "") == normalize(state.session.article)
+    return (gr.update() if same else state.session.article, summary.get("english", ""), summary.get("arabic", ""))
 
 
 def regenerate_summaries(service: Service, state: Reviewing | None, rows: Any) -> tuple:
@@ -451,8 +483,22 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
     if renamed:
         status += " Same names renamed: " + "; ".join(renamed) + "."
     if problems:
-        status += " Problems: " + "; ".join(problems)
-    return [str(p) for p in outputs], status
+        status += " Problems: " + "; ".join(problems).rstrip(".") + "."
+    return [str(p) for p in outputs], status + summaries_said(records, shown, with_summary, summarizer)
+
+
+def summaries_said(records: list[Record], shown: dict[str, str], asked: bool, summarizer: Summarizer | None) -> str:
+    """What the Files tab's status says of summaries not written: all of them switched off (by the
+    editor, or on this server), or each translated file's summary that was skipped, with the reason."""
+    if not any(r.status == "done" for r in records):
+        return ""
+    if summarizer is None:
+        return f" No summaries: {NO_SUMMARIES[0].lower()}{NO_SUMMARIES[1:]}"
+    if not asked:
+        return " No summaries: Write summaries was switched off."
+    skipped = [f"{shown.get(r.input, r.input)}: {r.summary_error}" for r in records
+               if r.status == "done" and r.summary_error]
+    return " No summary for " + "; ".join(skipped) if skipped else ""
 
 
 def manifest_line(record: Record, names: list[str], originals: list[str]) -> str:
@@ -487,6 +533,18 @@ def alternatives(service: Service, state: Reviewing | None, row: int | None) -> 
     choices = [(review.alternative_label(c), c.target) for c in candidates]
     choices += memory_hooks.suggestions(translator, segments[row].source)  # offered, never applied unasked
     return gr.update(choices=choices, value=None, label=f"Sentence {row + 1}: the model's candidates", visible=True)
+
+
+def offer_alternatives(service: Service, state: Reviewing | None, row: int | None) -> Any:
+    """On selecting a sentence of the review table: a flagged one (as the editor left it) shows its
+    :func:`alternatives` at once; any other keeps the list as it is (the button asks for them)."""
+    if state is None or row is None or not 0 <= row < len(state.session.machine.segments):
+        return gr.update()
+    try:
+        current = review.edit(state.session, state.now(), glossary=state.glossary)
+    except TranslateError:
+        return gr.update()  # the table and the state disagree: the next edit says so
+    return alternatives(service, state, row) if current.segments[row].flags else gr.update()
 
 
 def pick_alternative(service: Service, state: Reviewing | None, rows: Any, row: int | None,

@@ -135,11 +135,14 @@ def recheck(segment: Segment, english: str, *, glossary: Glossary | None = None)
     and ``truncated`` are not raised; the model's score is kept for the record. With a ``glossary``,
     the house forms of the source's terms are verified in the edit as written (never rewritten)."""
     details = check(segment.source, english)
+    house = {form: arabic for form, arabic in segment.house_forms.items() if form.casefold() in english.casefold()}
     if glossary is not None:
         missing = glossary.missing(glossary.find(segment.source), english)
         if missing:
             details[GLOSSARY] = "; ".join(f"{entry.english} missing" for entry in missing)
-    return replace(segment, target=english, flags=tuple(details), details=details, memory=None)
+        house = glossary.house_forms(segment.source, english)
+    return replace(segment, target=english, flags=tuple(details), details=details, house_forms=house,
+                   memory=None)
 
 
 def edit(session: Session, english: Sequence[str], *, glossary: Glossary | None = None) -> Translation:
@@ -187,11 +190,18 @@ FLAG_WORDS = {"numbers": "Numbers", "dates": "Dates", "converted": "Converted da
               "length": "Length", "repetition": "Repeated words", "truncated": "Cut short",
               "low_confidence": "Low confidence", "glossary": "Glossary", "not_arabic": "Not Arabic"}
 FLAG_MARK = "• "  # starts each flag's line, so that flags stay apart even where a cell runs lines together
+HOUSE_MARK = "✓ "  # starts each line naming a glossary house form in the English (not a flag)
+
+
+def house_lines(segment: Segment) -> list[str]:
+    """The glossary house forms the English holds, one line each: ``✓ House form: Kim Jong Un (for
+    Arabic كيم جونغ أون)``, so that the editor sees which words the glossary put or kept in."""
+    return [f"{HOUSE_MARK}House form: {form} (for Arabic {arabic})" for form, arabic in segment.house_forms.items()]
 
 
 def flag_words(segment: Segment) -> str:
     """The flags as the review table shows them: in words, one per line, each after a bullet
-    (``• Numbers: 2020 in the Arabic is missing``)."""
+    (``• Numbers: 2020 in the Arabic is missing``), then the glossary's house forms (:func:`house_lines`)."""
     lines = []
     for flag in segment.flags:
         name = FLAG_WORDS.get(flag, flag.replace("_", " ").capitalize())
@@ -199,7 +209,7 @@ def flag_words(segment: Segment) -> str:
         lines.append(f"{FLAG_MARK}{name}: {detail}" if detail else f"{FLAG_MARK}{name}")
     if segment.memory:  # not a flag: where the English came from
         lines.append(FLAG_MARK + memory_words(segment))
-    return "\n".join(lines)
+    return "\n".join(lines + house_lines(segment))
 
 
 def alternative_label(candidate: Segment) -> str:
@@ -216,9 +226,14 @@ def rows(current: Translation, machine: Translation | None = None) -> list[list]
             for i, s in enumerate(current.segments)]
 
 
+ALTERNATIVES_LINE = "↻ Alternatives: select the sentence to see the model's other candidates"
+
+
 def table(current: Translation, machine: Translation | None = None) -> dict[str, Any]:
-    """The review table for the app: its rows, flagged rows highlighted, edited rows tinted."""
-    data = [[*row[:4], flag_words(s)] for row, s in zip(rows(current, machine), current.segments, strict=True)]
+    """The review table for the app: its rows, flagged rows highlighted (their flags end saying that
+    alternatives are offered on selection), edited rows tinted."""
+    data = [[*row[:4], "\n".join([flag_words(s), ALTERNATIVES_LINE]) if s.flags else flag_words(s)]
+            for row, s in zip(rows(current, machine), current.segments, strict=True)]
     changed = set(edited(machine, current)) if machine is not None else set()
     styling = []
     for i, s in enumerate(current.segments):

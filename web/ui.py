@@ -136,10 +136,15 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             edits = [english, table, downloads, status, session]
             table.input(editing(handlers.edit_review, service), [session, table], edits,
                         api_visibility="private", concurrency_id="review")
-            undo.click(editing(handlers.undo, service), session, edits, api_visibility="private",
-                       concurrency_id="review")
+            undone = undo.click(editing(handlers.undo, service), session, edits, api_visibility="private",
+                                concurrency_id="review")
+            undone.then(handlers.article_of, [session, arabic], [arabic, summary_en, summary_ar],
+                        api_visibility="private", queue=False
+                        ).then(summary_view.render, session, sources, api_visibility="private", queue=False)
             row = gr.State(None)  # the row of the review table's selected cell
-            table.select(handlers.selected_row, None, row, api_visibility="private", queue=False)
+            table.select(handlers.selected_row, None, row, api_visibility="private", queue=False).then(
+                turn(handlers.offer_alternatives), [session, row], candidates, api_visibility="private",
+                **shared)  # a flagged sentence shows its alternatives at once
             ask.click(turn(handlers.alternatives), [session, row], candidates, api_visibility="private", **shared)
             pick.click(editing(handlers.pick_alternative, service), [session, table, row, candidates], edits,
                        api_visibility="private", concurrency_id="review")
