@@ -361,3 +361,42 @@ def test_the_paste_status_says_why_there_is_no_summary(served) -> None:
                            f"at least {service.summarizer.min_words} are needed).")
     *_, status, _ = list(handlers.run_article(service, P[0][0], False))[-1]
     assert status.endswith("No summary: Write a summary was switched off.")
+
+
+def test_files_left_out_for_their_size_are_listed_in_the_files_status(served, tmp_path) -> None:
+    from translate.config import FILE_MAX_BYTES
+
+    _, service = served
+    (tmp_path / "story.txt").write_text(P[0][0], encoding="utf-8")
+    paths = [str(tmp_path / "story.txt")]
+    service.uploads.add(paths)
+    big = json.dumps([{"name": "big.txt", "size": FILE_MAX_BYTES + 1}, {"name": "small.txt", "size": 10}])
+    reason = f"big.txt: not uploaded: the file is {FILE_MAX_BYTES + 1:,} bytes; the limit is {FILE_MAX_BYTES:,} bytes"
+    _, status = handlers.translate_files(service, paths, False, None, big)
+    assert status.startswith(f"1 of 3 files translated. Problems: {reason} per file; small.txt: not uploaded: it "
+                             "was chosen with a file over the size limit; upload it again without it.")
+    assert handlers.translate_files(service, [], False, None, big)[1].startswith(
+        f"No file translated. Problems: {reason} per file; small.txt: not uploaded")
+    assert handlers.too_large("not json") == handlers.too_large('{"name": "x"}') == []
+    assert handlers.too_large(json.dumps([{"name": "small.txt", "size": 10}])) == []  # all uploaded
+
+
+@pytest.mark.browser
+def test_the_files_status_lists_a_file_the_page_left_out_for_its_size(served_url) -> None:
+    from playwright.sync_api import expect
+
+    from translate.config import FILE_MAX_BYTES
+
+    with support.browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(served_url)
+        page.get_by_role("tab", name="Files").click()
+        page.locator("#uploads input[type=file]").set_input_files([
+            {"name": "story.txt", "mimeType": "text/plain", "buffer": P[0][0].encode()},
+            {"name": "big.txt", "mimeType": "text/plain", "buffer": b"a" * (FILE_MAX_BYTES + 1)},
+        ])
+        page.get_by_role("button", name="Translate files", exact=True).click()  # the page uploaded neither
+        status = page.locator("#files-status")
+        expect(status).to_contain_text(f"No file translated. Problems: story.txt: not uploaded: it was chosen with "
+                                       f"a file over the size limit; upload it again without it; big.txt: not "
+                                       f"uploaded: the file is {FILE_MAX_BYTES + 1:,} bytes", timeout=120_000)

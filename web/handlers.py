@@ -418,10 +418,40 @@ def review_article(service: Service, text: str, rows: list[list], glossary_file:
             review.status(machine, current))
 
 
+def too_large(chosen: Any, uploaded: list[str] | None = None) -> list[str]:
+    """The files the page did not upload because one of those chosen with them is over the size limit
+    (the page then uploads none), as its script saw them chosen (a JSON list of ``{"name", "size"}``),
+    each with the reason, for the status; names among ``uploaded`` (paths) are left out."""
+    try:
+        items = json.loads(chosen) if isinstance(chosen, str) and chosen else []
+    except ValueError:
+        return []
+    if not isinstance(items, list):
+        return []
+    items = [item for item in items[:FILES_PER_CALL * 2] if isinstance(item, dict)
+             and isinstance(item.get("size"), int) and not isinstance(item.get("size"), bool)]
+    if not any(item["size"] > FILE_MAX_BYTES for item in items):
+        return []
+    here = {Path(path).name for path in uploaded or []}
+    said = []
+    for item in items:
+        name = " ".join(str(item.get("name", "")).split())[:200] or "a file"
+        if name in here:
+            continue
+        said.append(f"{name}: not uploaded: the file is {item['size']:,} bytes; the limit is {FILE_MAX_BYTES:,} "
+                    "bytes per file" if item["size"] > FILE_MAX_BYTES else
+                    f"{name}: not uploaded: it was chosen with a file over the size limit; upload it again without it")
+    return said
+
+
 def translate_files(service: Service, paths: list[str] | None, with_summary: bool = True,
-                    glossary_file: str | None = None) -> tuple[list[str], str]:
+                    glossary_file: str | None = None, not_uploaded: str | None = None) -> tuple[list[str], str]:
     """Translate uploaded files with the batch job's code; returns the outputs (one zip for several).
-    An uploaded glossary file (.tsv or .csv) joins the server's glossary for these files."""
+    An uploaded glossary file (.tsv or .csv) joins the server's glossary for these files. The files the
+    page left out for their size (``not_uploaded``, see :func:`too_large`) are listed in the status."""
+    left_out = too_large(not_uploaded, paths)
+    if not paths and left_out:
+        return [], "No file translated. Problems: " + "; ".join(left_out) + "."
     if not paths:
         raise gr.Error(f"Upload at least one file ({', '.join(UPLOAD_TYPES)}).")
     if len(paths) > FILES_PER_CALL:
@@ -467,9 +497,9 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
             raise gr.Error(str(error)) from None
     records = sorted(records + refused, key=lambda r: names.index(r.input) if r.input in names else 0)
     outputs = [out / o for r in records for o in r.outputs]
-    problems = [f"{shown.get(r.input, r.input)}: {r.reason}" for r in records if r.status != "done"]
-    if not outputs:
-        raise gr.Error("Nothing could be translated. " + "; ".join(problems))
+    problems = [f"{shown.get(r.input, r.input)}: {r.reason}" for r in records if r.status != "done"] + left_out
+    if not outputs:  # said in the status, which stays, not in a passing message
+        return [], "Nothing could be translated. Problems: " + "; ".join(problems).rstrip(".") + "."
     if len(records) > 1:
         bundle = folder / "translations.zip"
         with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -478,7 +508,7 @@ def translate_files(service: Service, paths: list[str] | None, with_summary: boo
             archive.writestr("manifest.jsonl", "".join(manifest_line(r, names, originals) + "\n" for r in records))
         outputs = [bundle]
     done = sum(r.status == "done" for r in records)
-    status = f"{done} of {len(records)} files translated."
+    status = f"{done} of {len(records) + len(left_out)} files translated."
     renamed = [shown[n] for n in names if shown[n] != n]
     if renamed:
         status += " Same names renamed: " + "; ".join(renamed) + "."

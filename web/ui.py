@@ -25,6 +25,22 @@ CSS = """
 """ + review_actions.CSS
 
 
+# The page drops the files chosen with one over the size limit before uploading them, with a passing message
+# only: this script notes such a choice as it is made (or dropped) on the Files tab, so that its status lists it.
+WATCH_SIZES = """() => {
+  if (window.khabarTooLarge !== undefined) return;
+  window.khabarTooLarge = [];
+  const note = (event, files) => {
+    if (!files || !event.target.closest || !event.target.closest("#uploads")) return;
+    const chosen = [...files].map((f) => ({name: f.name, size: f.size}));  // one too large: none is uploaded
+    window.khabarTooLarge = chosen.some((f) => f.size > LIMIT) ? chosen : [];
+  };
+  document.addEventListener("change", (event) => note(event, event.target.files), true);
+  document.addEventListener("drop", (event) => note(event, event.dataTransfer && event.dataTransfer.files), true);
+}""".replace("LIMIT", str(FILE_MAX_BYTES))
+WITH_TOO_LARGE = "(...inputs) => [...inputs.slice(0, -1), JSON.stringify(window.khabarTooLarge || [])]"
+
+
 def taking_turns(service: Service, handler: Callable) -> Callable:
     """``handler`` run inside the service's turn on the models (shared with the HTTP API); a full
     wait answers with the service's "busy" message. Generators keep the turn until they finish.
@@ -167,9 +183,12 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
                                          file_types=list(GLOSSARY_TYPES), elem_id="files-glossary")
             files_button = gr.Button("Translate files", variant="primary")
             files_out = gr.File(label="Translated files", file_count="multiple", interactive=False)
-            files_status = gr.Markdown()
-            files_button.click(turn(handlers.translate_files), [uploads, files_summary, files_glossary],
-                               [files_out, files_status], api_name="translate_files", **shared)
+            files_status = gr.Markdown(elem_id="files-status")
+            not_uploaded = gr.Textbox(visible=False)  # files left out for their size (see WATCH_SIZES)
+            files_button.click(turn(handlers.translate_files), [uploads, files_summary, files_glossary, not_uploaded],
+                               [files_out, files_status], api_name="translate_files", js=WITH_TOO_LARGE, **shared)
+            uploads.clear(None, None, None, js="() => { window.khabarTooLarge = []; }", api_visibility="private")
+        demo.load(None, None, None, js=WATCH_SIZES, api_visibility="private")
         hidden_text = gr.Textbox(visible=False)
         hidden_rows = gr.JSON(visible=False)
         hidden_a, hidden_b, hidden_c = (gr.Textbox(visible=False) for _ in range(3))
