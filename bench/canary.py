@@ -35,7 +35,7 @@ def measure(model: str, compute_type: str) -> dict:
     from translate import canary
     from translate.config import cache_dir
     from translate.engines import converted_model
-    from translate.models import load_model
+    from translate.loading import load_model
 
     loaded = load_model(model)
     started = time.perf_counter()

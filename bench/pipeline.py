@@ -497,7 +497,7 @@ def compare_threads(models: dict[str, str], docs: list[tuple[str, str]], summary
 
     from translate import Translator
     from translate.engines import converted_model, split_batch
-    from translate.models import load_model
+    from translate.loading import load_model
 
     project = Translator(models["ar-en"], engine="ctranslate2", device="cpu", cache_size=0)
     tokenizer = project.loaded.tokenizer

@@ -14,7 +14,8 @@ from translate.config import ARABIC_MODEL_PRESETS, SUMMARY_PRESETS, SUMMARY_STRA
 from translate.engines import Decoding, Engine, Generating
 from translate.errors import TranslateError
 from translate.glossary import Glossary, as_glossary
-from translate.models import LoadedModel, load_model, resolve_device, resolve_model
+from translate.loading import load_model
+from translate.models import LoadedModel, resolve_device, resolve_model
 from translate.numbers import numbers
 from translate.text import arabic_share, normalize, split_paragraphs, split_sentences
 from translate.translator import Translator

@@ -73,7 +73,7 @@ def test_a_faithful_compute_type_is_kept_without_a_warning(memorised_marian) -> 
 
 def test_the_reference_is_made_once_and_kept_beside_the_conversions(memorised_marian, tmp_path, monkeypatch) -> None:
     from translate.config import cache_dir
-    from translate.models import load_model
+    from translate.loading import load_model
 
     loaded = load_model(str(memorised_marian))
     first = canary.reference(loaded, cache_dir() / "canary")
@@ -104,7 +104,7 @@ def test_a_marian_start_embedding_that_is_not_zero_converts_faithfully(tmp_path)
     import ctranslate2
 
     from translate.config import cache_dir
-    from translate.models import load_model
+    from translate.loading import load_model
 
     loaded = load_model(str(_start_embedding_marian(tmp_path / "tuned")))
     reference = canary.reference(loaded, cache_dir() / "canary")

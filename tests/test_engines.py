@@ -354,7 +354,7 @@ def test_one_decoding_gives_the_same_hypotheses_on_both_engines_for_both_uses(re
 
     from summarize.summarizer import Generation
     from translate.engines import CTranslate2Engine, TransformersEngine
-    from translate.models import load_model
+    from translate.loading import load_model
 
     if use == "translation":
         loaded = load_model(str(request.getfixturevalue("memorised_marian")), "cpu")
@@ -385,7 +385,7 @@ def test_n_best_puts_the_memorised_translation_first_then_distinct_candidates(me
     from dataclasses import replace
 
     from translate.engines import CTranslate2Engine, TransformersEngine
-    from translate.models import load_model
+    from translate.loading import load_model
 
     loaded = load_model(str(memorised_marian), "cpu")
     engine = (TransformersEngine(loaded) if engine_name == "transformers"

@@ -10,7 +10,8 @@ import pytest
 from translate import TranslateError, Translator
 from translate import testing as factory
 from translate.checks import NOT_ARABIC, TRUNCATED, kept_note
-from translate.models import PRESETS, load_model, resolve_model
+from translate.loading import load_model
+from translate.models import PRESETS, resolve_model
 
 ARABIC = dict(factory.PAIRS)
 

@@ -11,7 +11,7 @@ from typing import Any
 from translate.config import DTYPES, ENV_PREFIX, PRESETS, hub_endpoint, resolve_device
 from translate.errors import TranslateError
 
-__all__ = ["PRESETS", "LoadedModel", "ctranslate2_compute_type", "generation_precision", "load_model",
+__all__ = ["PRESETS", "LoadedModel", "ctranslate2_compute_type", "generation_precision", "load_transformers_model",
            "model_revision", "resolve_device", "resolve_dtype", "resolve_model", "set_threads"]
 
 _HUB_ID = re.compile(r"[\w.-]+(/[\w.-]+)?")
@@ -245,16 +245,12 @@ def _family(model_type: str, tokenizer: Any) -> str:
     return model_type
 
 
-@functools.cache
-def load_model(name: str, device: str = "cpu", dtype: str | None = None, *, option: str = "model") -> LoadedModel:
-    """Load a model's tokenizer and configuration once per process, from a hub id or a local
-    folder (a native CTranslate2 one: :mod:`translate.native`); the weights follow on first use of ``.model``.
-    Errors name ``option``, the run-configuration
-    setting that chose the model (``model``, ``summary_model``, ``arabic_model``)."""
-    from translate.native import is_native, load_native
-
-    if is_native(name):  # a native CTranslate2 folder (or a hub id that is one): no transformers files
-        return load_native(name, device, dtype, option=option)
+def load_transformers_model(name: str, device: str = "cpu", dtype: str | None = None, *,
+                            option: str = "model") -> LoadedModel:
+    """Load a transformers model's tokenizer and configuration from a hub id or a local folder; the weights
+    follow on first use of ``.model``. Errors name ``option``, the run-configuration setting that chose
+    the model (``model``, ``summary_model``, ``arabic_model``). Callers use
+    :func:`translate.loading.load_model`, which also reads native CTranslate2 folders and loads once."""
     import transformers
     from transformers import AutoConfig, AutoTokenizer
 

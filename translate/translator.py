@@ -15,7 +15,8 @@ from translate.engines import Decoding, Engine, Generating, Hypothesis
 from translate.errors import TranslateError
 from translate.glossary import GLOSSARY, Glossary, as_glossary
 from translate.language import kept_language, name
-from translate.models import LoadedModel, load_model, resolve_device, resolve_model, set_threads
+from translate.loading import load_model
+from translate.models import LoadedModel, resolve_device, resolve_model, set_threads
 from translate.native import choose_engine
 from translate.progress import Progress
 from translate.recall import MemoryUse, mark
