@@ -20,6 +20,7 @@ from summarize import Summarizer
 from translate import Translator
 from translate.glossary import COLUMNS, GLOSSARY, Glossary
 from web import handlers
+from web import review as review_module
 from web.server import create_app
 from web.service import Service
 
@@ -37,8 +38,10 @@ def table(*rows: list[str]) -> dict:
 
 
 def flags(table_payload: dict) -> list[str]:
-    """The flags column of the review table."""
-    return [row[4] for row in table_payload["data"]]
+    """The flags in the review table's flags column: its flag lines only, not the house forms it names nor
+    the note that a flagged sentence's alternatives show on selection."""
+    return ["\n".join(line for line in row[4].split("\n") if line.startswith(review_module.FLAG_MARK))
+            for row in table_payload["data"]]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +70,7 @@ def test_the_api_keeps_its_parameters_and_descriptions(client) -> None:
     assert {name: [p["parameter_name"] for p in e["parameters"]] for name, e in endpoints.items()} == {
         "/article": ["text", "with_summary", "glossary_file", "glossary_rows"],
         "/review": ["text", "rows", "glossary_file", "glossary_rows"],
-        "/translate_files": ["paths", "with_summary", "glossary_file"],
+        "/translate_files": ["paths", "with_summary", "glossary_file", "not_uploaded"],
         "/translate": ["text"],
         "/summarize": ["text"],
     }
@@ -89,6 +92,7 @@ def test_a_table_row_gives_the_house_form_for_this_article(client) -> None:
                                                   "A U.N. spokesman called Kim Jong Un's visit important.",
                                                   "Heavy rain fell on the city."]
     assert flags(review) == ["", "• Glossary: Kim Jong Un missing", "", ""]  # the second sentence drops the name
+    assert review["data"][0][4] == "✓ House form: Kim Jong Un (for Arabic كيم جونغ أون)"
     assert client.predict(ARTICLE, False, api_name="/article")[0] == MACHINE  # for that article only
 
 
@@ -106,7 +110,7 @@ def test_the_files_tab_takes_a_glossary_file_for_its_files(client, house_file, t
     article.write_text(ARTICLE, encoding="utf-8")
     files, status = client.predict([handle_file(str(article))], False, handle_file(str(house_file)),
                                    api_name="/translate_files")
-    assert status == "1 of 1 files translated."
+    assert status == "1 of 1 files translated. No summaries: Write summaries was switched off."
     outputs = {Path(file).name: Path(file) for file in files}
     assert outputs["story.en.txt"].read_text("utf-8").strip() == HOUSE
     review = json.loads(outputs["story.review.json"].read_text("utf-8"))
@@ -210,7 +214,8 @@ def test_edits_in_the_table_are_checked_with_the_glossary_the_article_was_transl
     *_, state = list(handlers.run_article(service, ARTICLE, False, None, [KIM]))[-1]
     assert state.glossary == Glossary.from_rows([KIM])
     rows = [list(row) for row in handlers.review_rows(state.session.machine)]
-    assert rows[1][2] == "He said the talks were good." and rows[1][4] == f"{GLOSSARY}: Kim Jong Un missing"
+    assert rows[1][2] == "He said the talks were good."
+    assert rows[1][4].split("\n")[0] == f"{GLOSSARY}: Kim Jong Un missing"
     rows[1][2] = "Kim Jong Un said the talks were good."
     english, review, files, status = handlers.apply_edits(service, state, rows)
     assert english.split("\n\n")[0] == "Kim Jong Un met Putin in Vladivostok. Kim Jong Un said the talks were good."
@@ -251,9 +256,9 @@ def test_an_editor_types_a_name_into_the_glossary_table_in_a_real_browser(served
         page.get_by_role("button", name="Translate", exact=True).click()
         expect(page.locator("#english-output textarea")).to_have_value(WITH_KIM, timeout=120_000)
         review = page.locator("#review-table")
-        expect(review.get_by_test_id("cell-1-4")).to_have_text("• Glossary: Kim Jong Un missing", timeout=60_000)
+        expect(review.get_by_test_id("cell-1-4")).to_contain_text("• Glossary: Kim Jong Un missing", timeout=60_000)
         edit_cell(review.get_by_test_id("cell-1-2"), "Kim Jong Un said the talks were good.")
-        expect(review.get_by_test_id("cell-1-4")).to_have_text("", timeout=60_000)
+        expect(review.get_by_test_id("cell-1-4")).not_to_contain_text("Glossary", timeout=60_000)
         expect(page.locator("#review-status")).to_contain_text("4 sentences, 0 to double-check. 1 edited.")
 
 
@@ -304,6 +309,6 @@ def test_an_uploaded_glossary_is_built_before_the_turn_on_the_models_and_freed_a
 
     monkeypatch.setattr(Glossary, "parse", classmethod(watched))
     _, status = files_tab([str(article)], False, str(house))
-    assert status == "1 of 1 files translated." and len(built) == 1
+    assert status.startswith("1 of 1 files translated.") and len(built) == 1
     gc.collect()
     assert built[0]() is None  # the request's glossary went with the request

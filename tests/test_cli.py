@@ -42,7 +42,8 @@ def test_reads_standard_input_and_prints_json(memorised_marian) -> None:
     assert len(segments) == len(factory.PAIRS)
     assert [s["paragraph"] for s in segments] == paragraph_of
     assert " ".join(s["source"] for s in segments).split() == article.split()
-    assert all(set(s) == {"source", "target", "paragraph", "score", "flags", "details", "memory"} for s in segments)
+    keys = {"source", "target", "paragraph", "score", "flags", "details", "house_forms", "memory"}
+    assert all(set(s) == keys for s in segments)
     assert document["signature"]["translation"]["revision"].startswith("sha256:")
 
 

@@ -149,5 +149,6 @@ def test_paste_tab_docx_keeps_paragraphs_and_headings(tmp_path, translator) -> N
     files = review.export(tmp_path, machine, machine)
     document = docx.Document(next(f for f in files if f.endswith(".docx")))
     styles = [(p.text, p.style.name) for p in document.paragraphs]
-    assert styles[1:] == [(P[0][1], "Normal"), (P[1][1], "Normal")]
+    assert styles[1:3] == [(P[0][1], "Normal"), (P[1][1], "Normal")]
     assert styles[0][1] == "Heading 1"
+    assert styles[3][0] == "Edited by the editor: none of the 3 sentences."  # then the small print
