@@ -241,13 +241,16 @@ def test_flagged_lines_and_the_downloads_note_flagged_summary_sentences(tmp_path
     segments = tuple(Segment(a, e, 0, -0.1) for a, e in factory.PAIRS[:2])
     translation = Translation(" ".join(e for _, e in factory.PAIRS[:2]), segments)
     txt, docx_path, data = review.export(tmp_path, translation, translation, summary=FLAGGED)
-    assert Path(txt).read_text("utf-8") == f"{translation.text}\n\n{review.SUMMARY_NOTES}\n{NOTE}\n"
-    assert [p.text for p in docx.Document(docx_path).paragraphs][-2:] == [review.SUMMARY_NOTES, NOTE]
+    closing = "Edited by the editor: none of the 2 sentences."
+    assert Path(txt).read_text("utf-8") == f"{translation.text}\n\n{review.SUMMARY_NOTES}\n{NOTE}\n\n{closing}\n"
+    texts = [p.text for p in docx.Document(docx_path).paragraphs]
+    start = texts.index(review.SUMMARY_NOTES)
+    assert texts[start:start + 3] == [review.SUMMARY_NOTES, NOTE, closing]
     assert json.loads(Path(data).read_text("utf-8"))["summary"]["english_sentences"][0]["support"] == [3]
     clean = tmp_path / "clean"
     clean.mkdir()
     txt, _, _ = review.export(clean, translation, translation, summary={"english_sentences": []})
-    assert Path(txt).read_text("utf-8") == translation.text + "\n"
+    assert Path(txt).read_text("utf-8") == f"{translation.text}\n\n{closing}\n"
 
 
 def test_the_paste_tab_lists_source_numbers_and_highlights_flagged_sentences() -> None:
