@@ -227,12 +227,13 @@ def _rss_mb() -> float:
     return found if found is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _peak_mb() -> float:
+def _peak_mb(seen: float = 0.0) -> float:
     """This process's own peak resident memory, in MB: ``VmHWM``, which starts afresh with the process's own
     program. ``ru_maxrss`` does not: it survives ``exec``, so a contender spawned by the process that built
-    the models reported the builder's peak (the same figure for every contender)."""
+    the models reported the builder's peak (the same figure for every contender). The kernel updates the
+    high-water mark lazily, so a resident size ``seen`` earlier can exceed it: the larger is the peak."""
     found = _status_mb("VmHWM")
-    return found if found is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(seen, found if found is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 class Project:
@@ -372,7 +373,7 @@ def run_contender(contender: str, strategy: str, models: dict[str, str], docs: l
 
         gpu_torch_mb = torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_initialized() else 0.0
     return {"contender": contender, "strategy": strategy, "device": device, "articles": rows, "held_mb": held,
-            "peak_mb": _peak_mb(), "torch_weights": torch_weights,
+            "peak_mb": _peak_mb(held), "torch_weights": torch_weights,
             "threads": threads_used, "gpu_torch_peak_mb": gpu_torch_mb}
 
 
@@ -445,7 +446,7 @@ def run_shape(shape: str, model: str, docs: list[tuple[str, str]], threads: int)
                      "one_call_uncapped_s": once_uncapped, "translation_tokens": tokens,
                      "padding": padding_fraction(encoded, list(translator.batches(encoded))),
                      "padding_uncapped": padding_fraction(encoded, list(uncapped.batches(encoded)))})
-    return {"shape": shape, "articles": rows, "held_mb": held, "peak_mb": _peak_mb(),
+    return {"shape": shape, "articles": rows, "held_mb": held, "peak_mb": _peak_mb(held),
             "compute_type": translator.signature()["compute_type"], "cpu": cpu_summary(),
             "threads": f"{translator.threads}×{translator.inter_threads}"}
 
