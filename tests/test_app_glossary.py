@@ -70,7 +70,7 @@ def test_the_api_keeps_its_parameters_and_descriptions(client) -> None:
     assert {name: [p["parameter_name"] for p in e["parameters"]] for name, e in endpoints.items()} == {
         "/article": ["text", "with_summary", "glossary_file", "glossary_rows"],
         "/review": ["text", "rows", "glossary_file", "glossary_rows"],
-        "/translate_files": ["paths", "with_summary", "glossary_file", "not_uploaded"],
+        "/translate_files": ["paths", "with_summary", "glossary_file"],
         "/translate": ["text"],
         "/summarize": ["text"],
     }

@@ -186,7 +186,11 @@ def build_app(service: Service, *, max_queue: int = QUEUE_SIZE, concurrency: int
             files_status = gr.Markdown(elem_id="files-status")
             not_uploaded = gr.Textbox(visible=False)  # files left out for their size (see WATCH_SIZES)
             files_button.click(turn(handlers.translate_files), [uploads, files_summary, files_glossary, not_uploaded],
-                               [files_out, files_status], api_name="translate_files", js=WITH_TOO_LARGE, **shared)
+                               [files_out, files_status], js=WITH_TOO_LARGE, api_name="files_tab",
+                               api_visibility="private", **shared)
+            # the API keeps its three parameters: the page's fourth (files it left out) is the page's own
+            gr.Button(visible=False).click(turn(handlers.translate_files), [uploads, files_summary, files_glossary],
+                                           [files_out, files_status], api_name="translate_files", **shared)
             uploads.clear(None, None, None, js="() => { window.khabarTooLarge = []; }", api_visibility="private")
         demo.load(None, None, None, js=WATCH_SIZES, api_visibility="private")
         hidden_text = gr.Textbox(visible=False)
