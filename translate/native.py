@@ -53,11 +53,15 @@ def is_native(name: str) -> bool:
             return False  # known to have no model.bin, or a transformers model already downloaded
     except Exception:  # a malformed id: the usual loader reports it
         return False
-    return _hub_reachable() and _hub_lists_model_bin(name)
+    return _hub_lists_model_bin(name)
 
 
 @functools.cache
 def _hub_lists_model_bin(name: str) -> bool:
+    """Whether the hub's file list of ``name`` has ``model.bin``, asked once per process (every translator
+    made for the model asks: an offline machine waits for the connection once, not each time)."""
+    if not _hub_reachable():
+        return False
     try:
         from huggingface_hub import list_repo_files
 
